@@ -1,0 +1,93 @@
+"""The rule catalog (specs/rules.yaml), loaded and checked against its own JSON Schema.
+
+Everything that judges a target names a rule from here, so a failure can always be traced to
+the document sentence it enforces.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from conformance.contract_files import specs_dir
+
+PRODUCT_OF_OPERATION = {
+    "updateProcessedPorStatus": "gep",
+    "updateContactInterfaceStatus": "gep",
+    "saveOrgEntityManagers": "gep",
+    "modifyPurchaseOrder": "po",
+    "createUpdateProgressPayEvents": "smat",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    doc: str
+    section: str
+    quote: str | None = None
+
+    def citation(self) -> str:
+        return f"{self.doc} § {self.section}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: str
+    operations: tuple[str, ...]
+    statement: str
+    source: Source
+    latitude: str | None = None
+    needs: str | None = None
+
+    @property
+    def products(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(PRODUCT_OF_OPERATION[op] for op in self.operations))
+
+
+class CatalogError(ValueError):
+    """The rule catalog breaks its schema; the message names the entry and the problem."""
+
+
+def fold_whitespace(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def documents_dir() -> Path:
+    return specs_dir() / "documents"
+
+
+@cache
+def load_rules(path: Path | None = None) -> dict[str, Rule]:
+    """Rules by id, in catalog order."""
+    path = path or specs_dir() / "rules.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schema = json.loads((specs_dir() / "schemas" / "rules.schema.json").read_text())
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=str)
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path)
+        raise CatalogError(f"{path}: at {where or 'top level'}: {first.message}")
+    rules: dict[str, Rule] = {}
+    for entry in data["rules"]:
+        if entry["id"] in rules:
+            raise CatalogError(f"{path}: rule id {entry['id']} is defined twice")
+        rules[entry["id"]] = Rule(
+            id=entry["id"],
+            level=entry["level"],
+            operations=tuple(entry["operations"]),
+            statement=entry["statement"],
+            source=Source(**entry["source"]),
+            latitude=entry.get("latitude"),
+            needs=entry.get("needs"),
+        )
+    return rules
+
+
+def load_contradictions() -> list[dict[str, str]]:
+    data = yaml.safe_load((specs_dir() / "rules.yaml").read_text(encoding="utf-8"))
+    return data["contradictions"]

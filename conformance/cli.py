@@ -1,0 +1,72 @@
+"""`conformance`: one command per verb, the same for a person and for CI.
+
+Thin on purpose: each verb's options and behaviour live in the module that owns it
+(`certify` for `run`, `mock.cli` for `mock`); this module only dispatches and turns a
+user's mistake into a one-line message and exit code 2 instead of a stack trace.
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from conformance import __version__
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A mistake of the user's (a wrong option, file or value): one line with the cause and fix."""
+
+
+def _rules_main(args: argparse.Namespace) -> int:
+    from conformance.catalog import load_rules
+
+    rules = load_rules()
+    wanted = [r for r in rules.values() if not args.product or args.product in r.products]
+    for rule in wanted:
+        print(f"{rule.id:40} {rule.level:6} {rule.source.citation()}")
+        print(f"{'':40} {rule.statement}")
+    print(f"{len(wanted)} rules")
+    return 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from conformance import certify
+    from conformance.mock import cli as mock_cli
+
+    parser = argparse.ArgumentParser(
+        prog="conformance",
+        description="Certify GEP SMART, PO-service and Smart Materials targets against their documents.",
+    )
+    parser.add_argument("--version", action="version", version=f"conformance {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    run = verbs.add_parser("run", help="certify a target (the embedded mock when none is named)")
+    certify.add_arguments(run)
+    run.set_defaults(handler=certify.main)
+
+    mock = verbs.add_parser("mock", help="serve the reference mock of all five endpoints")
+    mock_cli.add_arguments(mock)
+    mock.set_defaults(handler=mock_cli.main)
+
+    rules = verbs.add_parser("rules", help="list the rule catalog with its citations")
+    rules.add_argument("--product", choices=["gep", "po", "smat"], help="only this product's rules")
+    rules.set_defaults(handler=_rules_main)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"conformance: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("conformance: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""What one judgement of one rule produced: the unit the verdict and every report are built from.
+
+Scenarios and schemathesis checks both emit `Outcome`s; `verdict` folds them into rule statuses;
+`report` renders them. Evidence (`Exchange`) is recorded already redacted: a secret never enters
+an outcome, so no report can leak one.
+"""
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"  # the rule is broken (MUST -> non-conformant, SHOULD -> warning)
+    SKIPPED = "skipped"  # the target gave no way to test it (missing data, product not run)
+    INCONCLUSIVE = "inconclusive"  # transport failure or environment: nothing was judged
+
+
+class SourceKind(StrEnum):
+    SCENARIO = "scenario"  # a scripted scenario from specs/scenarios
+    CHECK = "check"  # a schemathesis check on a generated case
+
+
+@dataclass
+class Exchange:
+    """One HTTP request and its answer, secrets already masked, bodies already truncated."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str | None
+    status_code: int | None = None  # None: no answer (refused, timeout, reset)
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str | None = None
+    elapsed_ms: float | None = None
+    transport_error: str | None = None  # why there is no answer
+    curl: str | None = None  # reproduces the request; credentials as $ENV_VARS
+
+
+@dataclass
+class Outcome:
+    rule_id: str
+    status: Status
+    source_kind: SourceKind
+    source_id: str  # scenario id, or "<operationId>:<check name>" for a generated-case check
+    operation: str  # OpenAPI operationId
+    message: str = ""  # "Received: ... / Documented: ..." on failure; the reason when skipped
+    exchanges: list[Exchange] = field(default_factory=list)
+    case_id: str | None = None  # schemathesis case id or scenario step, for reproduction
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
