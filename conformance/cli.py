@@ -10,12 +10,9 @@ import sys
 from collections.abc import Sequence
 
 from conformance import __version__
+from conformance.errors import UsageError
 
 EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A mistake of the user's (a wrong option, file or value): one line with the cause and fix."""
 
 
 def _rules_main(args: argparse.Namespace) -> int:
@@ -36,7 +33,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="conformance",
-        description="Certify GEP SMART, PO-service and Smart Materials targets against their documents.",
+        description="Certify GEP SMART, PO-service and Smart Materials targets"
+        " against their vendor documents.",
     )
     parser.add_argument("--version", action="version", version=f"conformance {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")

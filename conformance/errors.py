@@ -1,0 +1,5 @@
+"""Errors a user can fix. The CLI prints them as one line and exits 2; never a stack trace."""
+
+
+class UsageError(Exception):
+    """A user mistake (wrong option, file or value); the message names the cause and the fix."""
