@@ -95,8 +95,12 @@ def test_module_imports_only_layers_below_it(path):
 
 def test_the_checker_sees_absolute_and_relative_imports():
     """The rule is not vacuous: both spellings of an import are seen."""
-    source = (
-        "from conformance.catalog import load_rules\nfrom . import seed\nimport conformance.verdict\n"
+    source = "\n".join(
+        [
+            "from conformance.catalog import load_rules",
+            "from . import seed",
+            "import conformance.verdict",
+        ]
     )
     assert _conformance_imports(source, ("mock", "app")) == {"catalog", "mock", "verdict"}
     assert _conformance_imports("from . import certify\n", ("cli",)) == {"certify"}
