@@ -46,6 +46,10 @@ def _top_module(path: Path) -> str:
     return relative.parts[0].removesuffix(".py")
 
 
+def _is_submodule(name: str) -> bool:
+    return (PACKAGE / f"{name}.py").is_file() or (PACKAGE / name).is_dir()
+
+
 def _conformance_imports(source: str, own_parts: tuple[str, ...]) -> set[str]:
     """Top-level conformance modules a file imports (absolute or relative).
 
@@ -64,8 +68,11 @@ def _conformance_imports(source: str, own_parts: tuple[str, ...]) -> set[str]:
                     names = [module]
                 else:
                     names = [f"conformance.{alias.name}" for alias in node.names]
-            elif node.module == "conformance":
-                names = [f"conformance.{alias.name}" for alias in node.names]
+            elif node.module == "conformance":  # a submodule, or a name from __init__
+                names = [
+                    f"conformance.{alias.name}" if _is_submodule(alias.name) else "conformance"
+                    for alias in node.names
+                ]
             else:
                 names = [node.module or ""]
         else:
