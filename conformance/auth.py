@@ -1,0 +1,273 @@
+"""Credentials of a target, as `requests` auth objects that refresh once on a 401.
+
+Each scheme of a target file (`[PRODUCT.auth]`) becomes a `Scheme`; all schemes of one
+privilege level are applied together by one `CredentialsAuth`. A scheme knows its secret
+values (for redaction) and how to write itself into a curl line with `$ENV_VAR` references, so
+no report ever needs a secret to reproduce a request.
+"""
+
+import base64
+import os
+import shlex
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+
+import requests
+from requests.auth import AuthBase
+
+
+class CredentialError(requests.exceptions.RequestException):
+    """Credentials could not be obtained (token endpoint or command failed): the environment
+    kept the suite from judging, so it is treated like a transport failure (inconclusive)."""
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, "")
+
+
+class Scheme:
+    """One way of presenting credentials; subclasses fill `headers` and `curl_headers`."""
+
+    kind = "none"
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+    def refresh(self) -> None:
+        """Obtain fresh credentials (called once after a 401)."""
+
+    def secrets(self) -> set[str]:
+        return set()
+
+    def curl_headers(self) -> dict[str, str]:
+        """Header name -> shell text that rebuilds the value from environment variables."""
+        return {}
+
+
+class BearerScheme(Scheme):
+    kind = "bearer"
+
+    def __init__(self, token_env: str):
+        self.token_env = token_env
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {_env(self.token_env)}"}
+
+    def secrets(self) -> set[str]:
+        return {_env(self.token_env)}
+
+    def curl_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer ${self.token_env}"}
+
+
+class BasicScheme(Scheme):
+    kind = "basic"
+
+    def __init__(self, username_env: str, password_env: str):
+        self.username_env, self.password_env = username_env, password_env
+
+    def headers(self) -> dict[str, str]:
+        pair = f"{_env(self.username_env)}:{_env(self.password_env)}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+
+    def secrets(self) -> set[str]:
+        return {_env(self.password_env), self.headers()["Authorization"].split(" ", 1)[1]}
+
+    def curl_headers(self) -> dict[str, str]:
+        pair = f"${self.username_env}:${self.password_env}"
+        return {"Authorization": f'Basic $(printf %s "{pair}" | base64)'}
+
+
+class HeaderScheme(Scheme):
+    """Credentials sent as named headers (API keys, userId/appId pairs...)."""
+
+    kind = "header"
+
+    def __init__(self, header_envs: Mapping[str, str]):
+        self.header_envs = dict(header_envs)
+
+    def headers(self) -> dict[str, str]:
+        return {name: _env(var) for name, var in self.header_envs.items()}
+
+    def secrets(self) -> set[str]:
+        return {_env(var) for var in self.header_envs.values()}
+
+    def curl_headers(self) -> dict[str, str]:
+        return {name: f"${var}" for name, var in self.header_envs.items()}
+
+
+class _FetchedTokenScheme(Scheme):
+    """A bearer token obtained at first use and again after a 401 or its expiry."""
+
+    def __init__(self) -> None:
+        self._token: str | None = None
+        self._expires_at = float("inf")
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+
+    def _fetch(self) -> tuple[str, float | None]:
+        raise NotImplementedError
+
+    def _token_now(self) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._expires_at:
+                token, lifetime = self._fetch()
+                self._token, self._seen = token, self._seen | {token}
+                self._expires_at = time.monotonic() + lifetime - 5 if lifetime else float("inf")
+            return self._token
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token_now()}"}
+
+    def refresh(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def secrets(self) -> set[str]:
+        return set(self._seen)
+
+
+class OAuth2Scheme(_FetchedTokenScheme):
+    """OAuth 2 client-credentials or resource-owner-password grant against a token URL."""
+
+    def __init__(
+        self,
+        kind: str,
+        token_url: str,
+        client_id_env: str,
+        client_secret_env: str,
+        username_env: str | None = None,
+        password_env: str | None = None,
+        scope: str | None = None,
+        verify: bool | str = True,
+        timeout: float = 30,
+    ):
+        super().__init__()
+        self.kind, self.token_url, self.scope = kind, token_url, scope
+        self.client_id_env, self.client_secret_env = client_id_env, client_secret_env
+        self.username_env, self.password_env = username_env, password_env
+        self.verify, self.timeout = verify, timeout
+
+    def _form(self, value_of) -> dict[str, str]:
+        form = {"grant_type": "client_credentials"}
+        if self.kind == "oauth2-password":
+            form = {
+                "grant_type": "password",
+                "username": value_of(self.username_env),
+                "password": value_of(self.password_env),
+            }
+        if self.scope:
+            form["scope"] = self.scope
+        return form
+
+    def _fetch(self) -> tuple[str, float | None]:
+        where = f"the token URL {self.token_url}"
+        try:
+            answer = requests.post(
+                self.token_url,
+                data=self._form(_env),
+                timeout=self.timeout,
+                verify=self.verify,
+                auth=(_env(self.client_id_env), _env(self.client_secret_env)),
+            )
+        except requests.RequestException as error:
+            raise CredentialError(f"{where} is unreachable: {type(error).__name__}") from None
+        if answer.status_code != 200:
+            raise CredentialError(f"{where} answered HTTP {answer.status_code}, not a token")
+        try:
+            body = answer.json()
+            token = body["access_token"]
+        except (ValueError, KeyError, TypeError):
+            raise CredentialError(f"{where} answered without an access_token") from None
+        lifetime = body.get("expires_in")
+        return str(token), float(lifetime) if isinstance(lifetime, int | float) else None
+
+    def secrets(self) -> set[str]:
+        extra = {_env(self.client_secret_env)}
+        if self.password_env:
+            extra.add(_env(self.password_env))
+        return super().secrets() | extra
+
+    def curl_headers(self) -> dict[str, str]:
+        form = " ".join(f"-d {k}={v}" for k, v in self._form(lambda var: f"${var}").items())
+        fetch = (
+            f'curl -s -u "${self.client_id_env}:${self.client_secret_env}" {form} '
+            f"{shlex.quote(self.token_url)} | jq -r .access_token"
+        )
+        return {"Authorization": f"Bearer $({fetch})"}
+
+
+class TokenCommandScheme(_FetchedTokenScheme):
+    """A command (argv list) that prints a bearer token on stdout."""
+
+    kind = "token-command"
+
+    def __init__(self, command: Sequence[str], timeout: float = 30):
+        super().__init__()
+        self.command, self.timeout = list(command), timeout
+
+    def _fetch(self) -> tuple[str, float | None]:
+        shown = shlex.join(self.command)
+        try:
+            done = subprocess.run(
+                self.command, capture_output=True, text=True, timeout=self.timeout, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise CredentialError(f"token command {shown} failed: {type(error).__name__}") from None
+        token = done.stdout.strip()
+        if done.returncode != 0 or not token:
+            raise CredentialError(
+                f"token command {shown} exited {done.returncode} without printing a token"
+            )
+        return token, None
+
+    def curl_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer $({shlex.join(self.command)})"}
+
+
+class CredentialsAuth(AuthBase):
+    """Applies every scheme of one privilege level; on a 401, refreshes them and resends once."""
+
+    def __init__(self, schemes: Sequence[Scheme]):
+        self.schemes = tuple(schemes)
+
+    def _apply(self, request: requests.PreparedRequest) -> None:
+        for scheme in self.schemes:
+            request.headers.update(scheme.headers())
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        self._apply(request)
+        request.register_hook("response", self._retry_on_401)
+        return request
+
+    def _retry_on_401(self, response: requests.Response, **kwargs) -> requests.Response:
+        if response.status_code != 401 or getattr(response.request, "_refreshed", False):
+            return response
+        for scheme in self.schemes:
+            scheme.refresh()
+        retry = response.request.copy()
+        retry._refreshed = True  # type: ignore[attr-defined]
+        self._apply(retry)
+        response.content  # noqa: B018  (drain the body so the connection can be reused)
+        response.close()
+        resent = response.connection.send(retry, **kwargs)
+        resent.history.append(response)
+        resent.request = retry
+        return resent
+
+    def secrets(self) -> set[str]:
+        return set().union(*(scheme.secrets() for scheme in self.schemes))
+
+    def header_names(self) -> set[str]:
+        names: set[str] = set()
+        for scheme in self.schemes:
+            names |= set(scheme.curl_headers())
+        return names
+
+    def curl_headers(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for scheme in self.schemes:
+            merged.update(scheme.curl_headers())
+        return merged

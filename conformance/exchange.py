@@ -1,0 +1,184 @@
+"""Send one request to a product and record it as a redacted `Exchange` with a curl line.
+
+Scenarios and the reachability probe go through `send`; a transport failure (refused, timeout,
+reset, TLS, credentials unobtainable) is returned, never raised, because it is the environment
+speaking, not the target: the judge makes it inconclusive.
+"""
+
+import json
+import re
+import shlex
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from conformance.outcomes import Exchange
+from conformance.redaction import MASK, Redactor
+from conformance.target import ProductTarget
+
+MAX_BODY = 64 * 1024
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def _text(body: str | bytes | None) -> str | None:
+    """A body as text for the record, cut at MAX_BODY."""
+    if body is None:
+        return None
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    if len(body) > MAX_BODY:
+        return body[:MAX_BODY] + f"\n... [{len(body) - MAX_BODY} more characters cut]"
+    return body
+
+
+def curl_line(
+    product: ProductTarget,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: str | None,
+    privilege: str,
+) -> str:
+    """A curl command reproducing the request; credentials appear as $ENV_VAR references."""
+    credentials = product.curl_headers(privilege)
+    lowered = {name.lower() for name in credentials}
+    parts = ["curl", "-sS", "-X", method, shlex.quote(url)]
+    for name, value in headers.items():
+        if name.lower() in lowered or name.lower() in ("content-length", "user-agent"):
+            continue
+        if name.lower() in ("accept-encoding", "connection") and value in (
+            "gzip, deflate",
+            "keep-alive",
+        ):
+            continue
+        parts += ["-H", shlex.quote(f"{name}: {value}")]
+    for name, shell_value in credentials.items():
+        # double quotes so that the shell expands the $ENV_VAR references
+        escaped = shell_value.replace("\\", "\\\\").replace("`", "\\`")
+        parts += ["-H", f'"{name}: {escaped}"']
+    if product.verify is False:
+        parts.append("-k")
+    elif isinstance(product.verify, str):
+        parts += ["--cacert", shlex.quote(product.verify)]
+    if isinstance(product.cert, tuple):
+        parts += ["--cert", shlex.quote(product.cert[0]), "--key", shlex.quote(product.cert[1])]
+    elif product.cert:
+        parts += ["--cert", shlex.quote(product.cert)]
+    if body is not None:
+        parts += ["--data-binary", shlex.quote(body)]
+    return " ".join(parts)
+
+
+def _body(json_body: Any, raw_body: str | bytes | None, content_type: str | None):
+    if json_body is not UNSET:
+        return json.dumps(json_body).encode("utf-8"), content_type or "application/json"
+    if isinstance(raw_body, str):
+        return raw_body.encode("utf-8"), content_type
+    return raw_body, content_type
+
+
+def send(
+    product: ProductTarget,
+    method: str,
+    path: str,
+    *,
+    json_body: Any = UNSET,
+    raw_body: str | bytes | None = None,
+    content_type: str | None = None,
+    accept: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    privilege: str = "normal",
+) -> tuple[requests.Response | None, Exchange]:
+    """Send `method path` to the product; transport failure -> (None, Exchange.transport_error)."""
+    url = product.base_url + path
+    body, media_type = _body(json_body, raw_body, content_type)
+    extra = dict(headers or {})
+    if media_type:
+        extra.setdefault("Content-Type", media_type)
+    if accept:
+        extra.setdefault("Accept", accept)
+    session = product.session(privilege)
+    request = requests.Request(method.upper(), url, headers=extra, data=body)
+    started = time.perf_counter()
+    try:
+        response = session.request(
+            method.upper(), url, headers=extra, data=body, timeout=product.timeout
+        )
+    except requests.RequestException as error:
+        prepared = session.prepare_request(_without_auth(request))
+        record = record_exchange(product, prepared, None, privilege, started)
+        record.transport_error = product.redactor().text(describe_transport_error(error))
+        return None, record
+    return response, record_exchange(product, response.request, response, privilege, started)
+
+
+def _without_auth(request: requests.Request) -> requests.Request:
+    """Preparing with auth could fetch a token again; the record masks credentials anyway."""
+    request.auth = lambda r: r
+    return request
+
+
+def describe_transport_error(error: BaseException) -> str:
+    """One line saying why there is no answer (refused, timeout, TLS, credentials...)."""
+    text = str(error)
+    errno = re.search(r"\[Errno -?\d+\] ([^'\"()]+)", text)
+    if isinstance(error, requests.exceptions.SSLError):
+        return "TLS handshake failed: " + (text.split("SSLError(")[-1][:200] if text else "")
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(error, requests.exceptions.Timeout):
+        return "no answer within the timeout"
+    if isinstance(error, requests.exceptions.ConnectionError):
+        if errno:
+            return errno.group(1).strip().lower()
+        if "RemoteDisconnected" in text or "reset" in text.lower():
+            return "connection closed or reset by the server without an answer"
+        return "connection failed: " + text[:200]
+    return text[:300] or type(error).__name__
+
+
+def record_exchange(
+    product: ProductTarget,
+    request: requests.PreparedRequest,
+    response: requests.Response | None,
+    privilege: str,
+    started: float,
+) -> Exchange:
+    """The redacted record of one request (and its answer, if any)."""
+    redactor: Redactor = product.redactor()
+    request_body = _text(request.body)
+    request_headers = dict(request.headers)
+    record = Exchange(
+        method=request.method or "",
+        url=redactor.text(request.url) or "",
+        request_headers=redactor.headers(request_headers),
+        request_body=redactor.text(request_body),
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+        curl=redactor.text(
+            curl_line(
+                product,
+                request.method or "",
+                request.url or "",
+                request_headers,
+                request_body,
+                privilege,
+            )
+        ),
+    )
+    if response is not None:
+        record.status_code = response.status_code
+        record.response_headers = redactor.headers(dict(response.headers))
+        record.response_body = redactor.text(_text(response.content))
+    return record
+
+
+__all__ = ["MASK", "UNSET", "describe_transport_error", "record_exchange", "send"]

@@ -1,0 +1,138 @@
+"""Target file (TOML) -> `Target`: base URLs, credentials, TLS, headers and the target's own data.
+
+The format is specified by the comments of targets/live-template.toml. Validation is strict and
+every error is one line naming the file, the key and the fix (a `UsageError`): a wrong target
+file must stop the run before any request, never half-way through it.
+"""
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from conformance.auth import CredentialsAuth
+from conformance.errors import UsageError
+from conformance.redaction import Redactor
+from conformance.target_format import PRODUCTS, TableReader
+
+PRIVILEGES = ("normal", "low", "none")
+
+
+@dataclass(frozen=True)
+class ProductTarget:
+    product: str  # "gep" | "po" | "smat"
+    base_url: str  # no trailing slash
+    timeout: float
+    data: Mapping[str, Any]  # the [PRODUCT.data] table, validated
+    headers: Mapping[str, str]  # extra non-secret headers
+    has_credentials: bool  # any auth scheme other than none declared
+    has_low_privilege: bool  # low_privilege_auth declared
+    verify: bool | str = True  # requests' `verify`: a flag or a CA bundle path
+    cert: tuple[str, str] | str | None = None  # requests' `cert`: client certificate (and key)
+    auths: Mapping[str, CredentialsAuth] = field(default_factory=dict, repr=False, compare=False)
+    _sessions: dict[str, requests.Session] = field(default_factory=dict, repr=False, compare=False)
+
+    def session(self, privilege: str = "normal") -> requests.Session:
+        """One shared session per privilege ("normal" | "low" | "none"), TLS, headers, auth set."""
+        if privilege not in PRIVILEGES:
+            raise ValueError(f"privilege must be one of {PRIVILEGES}, not {privilege!r}")
+        if privilege == "low" and not self.has_low_privilege:
+            raise ValueError(f"{self.product}: the target declares no low_privilege_auth")
+        if privilege not in self._sessions:
+            session = requests.Session()
+            session.headers.update(self.headers)
+            session.verify = self.verify
+            session.cert = self.cert
+            session.auth = self.auths.get(privilege)
+            self._sessions[privilege] = session
+        return self._sessions[privilege]
+
+    def curl_headers(self, privilege: str = "normal") -> dict[str, str]:
+        """Credential headers as shell text referencing environment variables, for curl lines."""
+        auth = self.auths.get(privilege)
+        return auth.curl_headers() if auth else {}
+
+    def secret_values(self) -> frozenset[str]:
+        return frozenset(s for auth in self.auths.values() for s in auth.secrets() if s)
+
+    def redactor(self) -> Redactor:
+        names = {n for auth in self.auths.values() for n in auth.header_names()}
+        return Redactor(self.secret_values(), names)
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: Path | None
+    products: Mapping[str, ProductTarget]  # only the products present (and selected)
+
+    def secret_values(self) -> frozenset[str]:
+        """Every resolved secret (including tokens fetched so far), for redaction."""
+        return frozenset().union(*(p.secret_values() for p in self.products.values()))
+
+    def redactor(self) -> Redactor:
+        names = {
+            n for p in self.products.values() for a in p.auths.values() for n in a.header_names()
+        }
+        return Redactor(self.secret_values(), names)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"{path}: no such target file — check the path given to --target"
+        ) from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot be read ({error.strerror}) — check the path") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{path}: not valid TOML ({error}) — fix the syntax there") from None
+
+
+def load_target(
+    path: Path, *, base_url: str | None = None, products: Iterable[str] | None = None
+) -> Target:
+    """Read and validate a target file; `base_url` fills every empty base_url.
+
+    Raises UsageError naming the file, the key and the fix.
+    """
+    path = Path(path)
+    document = _read_toml(path)
+    reader = TableReader(path)
+    reader.no_unknown_keys(document, "", {"target", *PRODUCTS}, "top level")
+    meta = reader.table(document, "target", "[target]", required=False) or {}
+    reader.no_unknown_keys(meta, "[target]", {"name", "description"}, "[target]")
+    name = reader.string(meta, "name", "[target]", "give the target a name", required=False)
+    wanted = _selection(path, document, products)
+    built = {
+        product: reader.product(product, document[product], base_url=base_url)
+        for product in PRODUCTS
+        if product in wanted
+    }
+    return Target(name=name or path.stem, path=path, products=built)
+
+
+def _selection(
+    path: Path, document: Mapping[str, Any], products: Iterable[str] | None
+) -> list[str]:
+    present = [p for p in PRODUCTS if p in document]
+    if not present:
+        raise UsageError(f"{path}: no product table — add at least one of [gep], [po], [smat]")
+    if products is None:
+        return present
+    wanted = list(dict.fromkeys(products))
+    for product in wanted:
+        if product not in PRODUCTS:
+            raise UsageError(f"--api {product}: unknown product — use gep, po and/or smat")
+        if product not in document:
+            raise UsageError(
+                f"{path}: [{product}]: missing, but --api asks for {product} — add a [{product}]"
+                " table or leave it out of --api"
+            )
+    return wanted
