@@ -1,0 +1,96 @@
+"""Judges of the PO modify service (002) and of its documented latitude.
+
+Accepted: 200 or 201 and no PoServiceResponse with errors. Rejected (a validation rule): any
+4xx, or 200/201 with a non-empty errors list; the rejection's documented form (PO-REJECTION-
+ANSWER) is narrower: 400 or 405. JSON or XML, one response or a list of them.
+"""
+
+from conformance.scenarios.judges import Context, Failure, judge
+from conformance.scenarios.judges.po_body import (
+    FIELDS,
+    errors_of,
+    is_xml_media,
+    parse_xml,
+    responses,
+    sent_items,
+)
+
+
+def _has_errors(ctx: Context) -> bool:
+    return any(errors_of(item) for item in responses(ctx.answer) or [])
+
+
+@judge("accepted", "po")
+def accepted(ctx: Context) -> Failure | None:
+    items = responses(ctx.answer)
+    if ctx.answer.status in (200, 201) and items is not None and not _has_errors(ctx):
+        return None
+    return Failure(ctx.answer.brief(), "200 or 201 with a PoServiceResponse without errors")
+
+
+@judge("rejected", "po")
+def rejected(ctx: Context) -> Failure | None:
+    status = ctx.answer.status
+    if 400 <= status < 500 or (status in (200, 201) and _has_errors(ctx)):
+        return None
+    return Failure(ctx.answer.brief(), "a 4xx, or 200/201 with a non-empty errors list")
+
+
+@judge("rejection_answer", "po")
+def rejection_answer(ctx: Context) -> Failure | None:
+    status = ctx.answer.status
+    if status in (400, 405) or (status in (200, 201) and _has_errors(ctx)):
+        return None
+    return Failure(ctx.answer.brief(), "400 or 405, or 200/201 with a non-empty errors list")
+
+
+@judge("po_echoes_identifiers", "po")
+def po_echoes_identifiers(ctx: Context) -> Failure | None:
+    """Echoed PO numbers are ones sent; an echoed sourceTxnId is the one sent."""
+    sent = sent_items(ctx.sent)
+    numbers = {name: {str(d.get(name)) for d in sent} for name in
+               ("poInternalNumber", "poExternalNumber")}
+    txn = ctx.sent.get("sourceTxnId") if isinstance(ctx.sent, dict) else None
+    for item in responses(ctx.answer) or []:
+        for name, allowed in numbers.items():
+            if item.get(name) not in (None, "") and str(item[name]) not in allowed:
+                return Failure(f"{name} {item[name]!r}", f"{name} as sent: {sorted(allowed)}")
+        if item.get("sourceTxnId") not in (None, "") and str(item["sourceTxnId"]) != str(txn):
+            return Failure(f"sourceTxnId {item['sourceTxnId']!r}", f"sourceTxnId {txn!r}")
+    return None
+
+
+@judge("po_echoes_present", "po")
+def po_echoes_present(ctx: Context) -> Failure | None:
+    items = responses(ctx.answer) or []
+    wanted = ("poInternalNumber", "sourceTxnId", "processStatus")
+    for item in items or [{}]:
+        missing = [name for name in wanted if item.get(name) in (None, "")]
+        if missing:
+            return Failure(f"a PoServiceResponse without {missing}", f"{list(wanted)} filled in")
+    return None
+
+
+@judge("po_errors_shape", "po")
+def po_errors_shape(ctx: Context) -> Failure | None:
+    for item in responses(ctx.answer) or []:
+        errors = item.get("errors")
+        if errors is None:
+            continue
+        if not isinstance(errors, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("errorCode"), str)
+            and isinstance(e.get("errorDesc"), str) for e in errors
+        ):
+            return Failure(f"errors {errors!r}", "a list of {errorCode, errorDesc} strings")
+    return None
+
+
+@judge("xml_response", "po")
+def xml_response(ctx: Context) -> Failure | None:
+    """Asked for XML, the answer is XML (any root element) holding a PoServiceResponse."""
+    root = parse_xml(ctx.answer.text)
+    if is_xml_media(ctx.answer.content_type) and root is not None and any(
+        any(c.tag.rsplit("}", 1)[-1] in FIELDS for c in node) for node in root.iter()
+    ):
+        return None
+    return Failure(ctx.answer.brief(), "an XML media type and an XML PoServiceResponse")

@@ -1,0 +1,75 @@
+"""PO service answers (JSON or XML) read into plain PoServiceResponse dictionaries.
+
+The document names the fields but not the XML element names, and a target may answer with one
+PoServiceResponse or a list of them: both media types and both shapes end up as a list of dicts
+with the documented field names, plus `errors` as a list of {errorCode, errorDesc} or None.
+"""
+
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml.ElementTree import fromstring
+
+from conformance.scenarios.judges import NOT_JSON, Answer
+
+FIELDS = ("buyerId", "poExternalNumber", "poInternalNumber", "poStatus",
+          "poTransactionRefNo", "processStatus", "sourceTxnId")
+XML_TYPES = ("application/xml", "text/xml")
+
+
+def is_xml_media(media_type: str) -> bool:
+    return media_type in XML_TYPES or media_type.endswith("+xml")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_xml(text: str) -> Element | None:
+    try:
+        return fromstring(text.encode("utf-8"))
+    except (ParseError, ValueError):
+        return None
+
+
+def _xml_item(node: Element) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for child in node:
+        name = _local(child.tag)
+        if name in FIELDS:
+            item[name] = (child.text or "").strip() or None
+        elif name == "errors":
+            dtos = [child] if any(_local(c.tag) in ("errorCode", "errorDesc") for c in child) \
+                else list(child)
+            item.setdefault("errors", []).extend(
+                {_local(c.tag): (c.text or "").strip() for c in dto} for dto in dtos
+            )
+    return item
+
+
+def _xml_items(root: Element) -> list[dict[str, Any]]:
+    """Every element with a documented response field as a child is one PoServiceResponse."""
+    return [_xml_item(node) for node in root.iter()
+            if any(_local(c.tag) in (*FIELDS, "errors") for c in node)]
+
+
+def responses(answer: Answer) -> list[dict[str, Any]] | None:
+    """The answer's PoServiceResponses, or None when the body is neither of the two shapes."""
+    if is_xml_media(answer.content_type) or answer.text.lstrip().startswith("<"):
+        root = parse_xml(answer.text)
+        return None if root is None else _xml_items(root)
+    body = answer.json
+    if body is NOT_JSON:
+        return None
+    items = body if isinstance(body, list) else [body]
+    return items if all(isinstance(i, dict) for i in items) else None
+
+
+def errors_of(item: dict[str, Any]) -> list[Any]:
+    errors = item.get("errors")
+    return errors if isinstance(errors, list) else []
+
+
+def sent_items(sent: Any) -> list[dict[str, Any]]:
+    data = sent.get("data") if isinstance(sent, dict) else None
+    return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []

@@ -1,0 +1,146 @@
+"""Judges of Smart Materials CreateUpdateProgressPayEvents (004) and of its documented latitude.
+
+Accepted: 200 or 201. Rejected: any 4xx. "Cannot update" (a locked event, an approved
+agreement): a 4xx, or a 2xx whose returned event keeps its protected values. `value` may hold
+all of the PO's events or only the sent ones; CostValue is never required to be echoed.
+"""
+
+from urllib.parse import urlparse
+
+from conformance.scenarios.judges import Context, Failure, judge
+from conformance.scenarios.judges.events import (
+    earlier,
+    matches,
+    same_value,
+    sent_events,
+    value_events,
+)
+
+NEVER_ECHOED = {"CostValue"}  # may be derived from PaymentPercent (see the sample)
+INDICATORS = ("LockedInd", "DeliveryInd", "ManualInd", "PaidInd")
+
+
+def _ok(ctx: Context) -> bool:
+    return ctx.answer.status in (200, 201)
+
+
+def _events(ctx: Context) -> list[dict]:
+    return value_events(ctx.answer.json) or []
+
+
+def _wanted(ctx: Context) -> list[dict]:
+    """The events an expectation is about: its `event` argument, else every event sent."""
+    event = ctx.args.get("event")
+    return [event] if isinstance(event, dict) else sent_events(ctx.sent)
+
+
+def _name(event: dict) -> str:
+    return ", ".join(f"{k}={event[k]!r}" for k in ("AttpId", "PpeCode", "PpeId") if k in event)
+
+
+@judge("accepted", "smat")
+def accepted(ctx: Context) -> Failure | None:
+    return None if _ok(ctx) else Failure(ctx.answer.brief(), "200 or 201")
+
+
+@judge("rejected", "smat")
+@judge("rejection_answer", "smat")
+def rejected(ctx: Context) -> Failure | None:
+    if 400 <= ctx.answer.status < 500:
+        return None
+    return Failure(ctx.answer.brief(), "a 4xx (400, 403, 404, 409, 422...)")
+
+
+@judge("odata_response", "smat")
+def odata_response(ctx: Context) -> Failure | None:
+    body = ctx.answer.json
+    context = body.get("@odata.context") if isinstance(body, dict) else None
+    url = urlparse(context) if isinstance(context, str) else None
+    if url and url.scheme in ("http", "https") and url.netloc and value_events(body) is not None:
+        return None
+    return Failure(ctx.answer.brief(), "{@odata.context: <absolute URL>, value: [events]}")
+
+
+@judge("value_holds_sent_events", "smat")
+def value_holds_sent_events(ctx: Context) -> Failure | None:
+    if not _ok(ctx):
+        return Failure(ctx.answer.brief(), "200 or 201 with every event sent in value")
+    missing = [_name(e) for e in _wanted(ctx) if not matches(_events(ctx), e)]
+    if not missing:
+        return None
+    return Failure(f"value without the events {missing}", "value holding every event sent")
+
+
+@judge("event_present_once", "smat")
+def event_present_once(ctx: Context) -> Failure | None:
+    for wanted in _wanted(ctx):
+        found = matches(_events(ctx), wanted)
+        if len(found) != 1:
+            return Failure(f"{len(found)} events matching {_name(wanted)}",
+                           "the event exactly once: updated, not duplicated")
+    return None
+
+
+@judge("event_updated", "smat")
+def event_updated(ctx: Context) -> Failure | None:
+    """The returned event holds the sent values of `fields` (CostValue never compared)."""
+    for wanted in _wanted(ctx):
+        found = matches(_events(ctx), wanted)
+        if not _ok(ctx) or not found:
+            return Failure(ctx.answer.brief(), f"2xx with the event {_name(wanted)} in value")
+        for field in ctx.args.get("fields", []):
+            if field in NEVER_ECHOED or field not in wanted:
+                continue
+            if not same_value(wanted[field], found[0].get(field)):
+                return Failure(f"{field} {found[0].get(field)!r}", f"{field} {wanted[field]!r}")
+    return None
+
+
+@judge("cannot_update", "smat")
+def cannot_update(ctx: Context) -> Failure | None:
+    """A 4xx, or a 2xx whose returned event keeps the values of `fields` it had before.
+
+    Without an earlier snapshot (a seeded event), "kept" means "not the fresh value just sent".
+    An event the answer does not show was not shown changed, which is no evidence of a change.
+    """
+    if 400 <= ctx.answer.status < 500:
+        return None
+    if not _ok(ctx):
+        return Failure(ctx.answer.brief(), "a 4xx, or a 2xx with the protected values kept")
+    for wanted in _wanted(ctx):
+        found = matches(_events(ctx), wanted)
+        before = earlier(dict(ctx.before), wanted)
+        for event in found[:1]:
+            for field in ctx.args["fields"]:
+                got = event.get(field)
+                if before is not None and field in before:
+                    kept = same_value(before[field], got)
+                else:
+                    kept = field not in wanted or not same_value(wanted[field], got)
+                if not kept:
+                    return Failure(f"{field} changed to {got!r} on {_name(wanted)}",
+                                   f"{field} kept (a 4xx, or a 2xx showing it unchanged)")
+    return None
+
+
+@judge("event_defaults", "smat")
+def event_defaults(ctx: Context) -> Failure | None:
+    """Indicators not sent come back N and an unsent PaymentPercent 0 (absent/null: not shown)."""
+    for wanted in _wanted(ctx):
+        for event in matches(_events(ctx), wanted)[:1]:
+            for field in INDICATORS:
+                if field not in wanted and event.get(field) not in (None, "N"):
+                    return Failure(f"{field} {event[field]!r}", f"{field} 'N' by default")
+            if "PaymentPercent" not in wanted and event.get("PaymentPercent") is not None and \
+                    not same_value(0, event["PaymentPercent"]):
+                return Failure(f"PaymentPercent {event['PaymentPercent']!r}", "PaymentPercent 0")
+    return None
+
+
+@judge("event_absent", "smat")
+def event_absent(ctx: Context) -> Failure | None:
+    """The `event` argument is not in value (vacuous when value holds only the sent events)."""
+    found = matches(_events(ctx), ctx.args["event"])
+    if not found:
+        return None
+    return Failure(f"value holding {found[0]!r}", "no trace of the refused call's event")

@@ -1,0 +1,133 @@
+"""specs/scenarios/<operationId>/<what-happens>.yaml -> validated `Scenario`s.
+
+A broken file stops the run before any request (a `UsageError` naming the file and the
+problem): the schema, the id (= file stem), the folder (= operation), the rule ids (they exist
+in the catalog, and `rules` lists exactly the rules the expectations report to), placeholders
+and judges that exist.
+"""
+
+import json
+import random
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from conformance.catalog import PRODUCT_OF_OPERATION, documents_dir, load_rules
+from conformance.contract_files import specs_dir
+from conformance.errors import UsageError
+from conformance.scenarios.judges import find_judge
+from conformance.scenarios.model import Expectation, Scenario, Step
+from conformance.scenarios.templating import Resolver, placeholders
+
+ARGUMENTS = ("text", "fields", "event", "valid", "invalid", "either", "whole_rejection_allowed")
+
+
+def scenarios_dir() -> Path:
+    return specs_dir() / "scenarios"
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((specs_dir() / "schemas" / "scenario.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_problem(data: Any) -> str | None:
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return None
+    where = "/".join(str(p) for p in errors[0].absolute_path) or "top level"
+    return f"at {where}: {errors[0].message}"
+
+
+def _expectation(entry: dict[str, Any]) -> Expectation:
+    rules = entry["rule"]
+    return Expectation(
+        judge=entry["judge"],
+        rules=(rules,) if isinstance(rules, str) else tuple(rules),
+        args={k: entry[k] for k in ARGUMENTS if k in entry},
+    )
+
+
+def _semantic_problem(data: dict[str, Any], path: Path) -> str | None:
+    """What the schema cannot say: ids, folders, rules, judges and placeholders that exist."""
+    if data["id"] != path.stem:
+        return f"id {data['id']!r} differs from the file name stem {path.stem!r}"
+    if path.parent.name != data["operation"]:
+        return f"operation {data['operation']!r} but the file is in {path.parent.name}/"
+    catalog = load_rules()
+    stated = set(data["rules"])
+    judged = {r for step in data["steps"] for e in step["expect"] for r in _expectation(e).rules}
+    for rule_id in sorted(stated | judged | set(data.get("breaks", []))):
+        if rule_id not in catalog:
+            return f"rule {rule_id} is not in specs/rules.yaml"
+        if data["operation"] not in catalog[rule_id].operations:
+            return f"rule {rule_id} does not apply to {data['operation']}"
+    if stated != judged:
+        return f"rules {sorted(stated)} differ from the rules judged {sorted(judged)}"
+    if not set(data.get("breaks", [])) <= stated:
+        return "breaks names a rule that is not in rules"
+    if not (documents_dir() / data["source"]["doc"]).is_file():
+        return f"source doc {data['source']['doc']} is not in specs/documents/"
+    product = PRODUCT_OF_OPERATION[data["operation"]]
+    for step in data["steps"]:
+        for entry in step["expect"]:
+            if find_judge(entry["judge"], product) is None:
+                return f"judge {entry['judge']} does not apply to {product}"
+    probe = Resolver({}, random.Random(0), product)
+    for expression in placeholders(data["steps"]):
+        if expression.startswith("data."):
+            continue
+        try:
+            probe.value(expression)
+        except ValueError as error:
+            return str(error)
+    return None
+
+
+def load_file(path: Path) -> Scenario:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise UsageError(f"{path}: not valid YAML: {error}") from None
+    problem = _schema_problem(data) or _semantic_problem(data, path)
+    if problem:
+        raise UsageError(f"{path}: {problem}")
+    return Scenario(
+        id=data["id"],
+        title=data["title"],
+        operation=data["operation"],
+        product=PRODUCT_OF_OPERATION[data["operation"]],
+        rules=tuple(data["rules"]),
+        profile=data.get("profile", "smoke"),
+        path=path,
+        breaks=tuple(data.get("breaks", [])),
+        source_doc=data["source"]["doc"],
+        source_section=data["source"]["section"],
+        documented_example=data.get("documented_example", False),
+        needs=tuple(data.get("needs", [])),
+        steps=tuple(
+            Step(
+                name=step.get("name", f"step {i + 1}"),
+                request=step["request"],
+                expect=tuple(_expectation(e) for e in step["expect"]),
+            )
+            for i, step in enumerate(data["steps"])
+        ),
+    )
+
+
+def load_scenarios(directory: Path | None = None) -> list[Scenario]:
+    """Every scenario, sorted by operation then id; duplicate ids are an error."""
+    directory = directory or scenarios_dir()
+    scenarios = [load_file(p) for p in sorted(directory.glob("*/*.yaml"))]
+    seen: dict[str, Path] = {}
+    for scenario in scenarios:
+        if scenario.id in seen:
+            other = seen[scenario.id]
+            raise UsageError(f"{scenario.path}: id {scenario.id} is also used by {other}")
+        seen[scenario.id] = scenario.path
+    return scenarios

@@ -1,0 +1,148 @@
+"""Run one scenario against one target: resolve, send, judge, and say so as `Outcome`s.
+
+Target behaviour never raises: a 5xx fails the operation's NO-SERVER-ERROR rule wherever it
+appears, a transport failure makes the rest inconclusive, missing data or a product the target
+lacks skips the scenario naming the key that would enable it. A step whose expectations fail
+stops the scenario (later steps build on it); their rules are reported inconclusive.
+"""
+
+import random
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from conformance.outcomes import Exchange, Outcome, SourceKind, Status
+from conformance.scenarios import wire
+from conformance.scenarios.judges import Answer, Context, Failure, evaluate
+from conformance.scenarios.judges.events import history_key, sent_events, value_events
+from conformance.scenarios.model import Scenario, Step
+from conformance.scenarios.templating import MissingData, Resolver, lookup
+
+NO_SERVER_ERROR = {"gep": "GEP-NO-SERVER-ERROR", "po": "PO-NO-SERVER-ERROR",
+                   "smat": "SMAT-NO-SERVER-ERROR"}
+Send = Callable[..., tuple[Any, Exchange]]
+
+
+def _default_send() -> Send:
+    from conformance.exchange import send
+
+    return send
+
+
+def missing_need(scenario: Scenario, product: Any) -> str | None:
+    """The first target file key the scenario needs and the product does not have."""
+    for need in scenario.needs:
+        if need == "auth" and not product.has_credentials:
+            return f"{product.product}.auth"
+        if need == "low_privilege_auth" and not product.has_low_privilege:
+            return f"{product.product}.low_privilege_auth"
+        if need.startswith("data."):
+            try:
+                lookup(product.data, need.removeprefix("data."), product.product)
+            except MissingData as missing:
+                return missing.key
+    return None
+
+
+class _Run:
+    """The state of one scenario run: outcomes so far, exchanges, events seen."""
+
+    def __init__(self, scenario: Scenario, product: Any, rng: random.Random, send: Send):
+        self.scenario, self.product, self.send = scenario, product, send
+        self.resolver = Resolver(product.data if product else {}, rng, scenario.product)
+        self.outcomes: list[Outcome] = []
+        self.exchanges: list[Exchange] = []
+        self.events_seen: dict[str, dict[str, Any]] = {}
+
+    def outcome(self, rule: str, status: Status, message: str, step: str) -> None:
+        self.outcomes.append(Outcome(
+            rule_id=rule, status=status, source_kind=SourceKind.SCENARIO,
+            source_id=self.scenario.id, operation=self.scenario.operation, message=message,
+            exchanges=list(self.exchanges), case_id=f"{self.scenario.id}:{step}",
+        ))
+
+    def not_judged(self, steps: Iterable[Step], status: Status, message: str) -> None:
+        for step in steps:
+            for rule in dict.fromkeys(r for e in step.expect for r in e.rules):
+                self.outcome(rule, status, message, step.name)
+
+    def request(self, step: Step) -> wire.WireRequest:
+        resolved = self.resolver.resolve(step.request)
+        params = self.resolver.resolve(wire.path_params(step.request)) \
+            if self.scenario.product == "smat" else {}
+        request = wire.build(self.scenario.operation, resolved, params)
+        for event in sent_events(request.body) if request.is_json else []:
+            seen = self.events_seen.get(history_key(event))
+            if "PpeId" not in event and seen and seen.get("PpeId") is not None:
+                event["PpeId"] = seen["PpeId"]  # send all three keys consistently
+        return request
+
+    def step(self, step: Step) -> bool:
+        """Send one step and judge it; False when the scenario cannot go on."""
+        request = self.request(step)
+        response, exchange = self.send(self.product, request.method, request.path,
+                                       **request.send_kwargs())
+        self.exchanges.append(exchange)
+        if response is None:
+            return False
+        answer = Answer.of(response)
+        before = dict(self.events_seen)
+        passed, judged = True, set()
+        for expectation in step.expect:
+            ctx = Context(self.scenario.product, self.scenario.operation, answer, request.body,
+                          self.resolver.resolve(expectation.args), before)
+            try:
+                failure = evaluate(expectation.judge, ctx)
+            except (LookupError, TypeError, ValueError, AttributeError) as error:
+                failure = Failure(answer.brief(), f"an answer {expectation.judge} can read "
+                                  f"({type(error).__name__}: {error})")
+            message = "" if failure is None else (
+                f"Received: {failure.received} / Documented: {failure.documented}")
+            for rule in expectation.rules:
+                judged.add(rule)
+                self.outcome(rule, Status.PASSED if failure is None else Status.FAILED,
+                             message, step.name)
+            passed = passed and failure is None
+        server_rule = NO_SERVER_ERROR[self.scenario.product]
+        if answer.status >= 500 and server_rule not in judged:
+            self.outcome(server_rule, Status.FAILED,
+                         f"Received: {answer.brief()} / Documented: no 5xx, however bad the input",
+                         step.name)
+        for event in value_events(answer.json) or [] if answer.status < 300 else []:
+            self.events_seen[history_key(event)] = event
+        return passed
+
+
+def run_scenario(scenario: Scenario, target: Any, rng: random.Random,
+                 send: Send | None = None) -> list[Outcome]:
+    """One Outcome per rule of each expectation; never raises for target behaviour."""
+    product = target.products.get(scenario.product)
+    first = scenario.steps[0]
+    run = _Run(scenario, product, rng, send or _default_send())
+    if product is None:
+        run.not_judged(scenario.steps, Status.SKIPPED,
+                       f"the target file has no [{scenario.product}] product")
+        return run.outcomes
+    missing = missing_need(scenario, product)
+    if missing:
+        run.not_judged(scenario.steps, Status.SKIPPED,
+                       f"needs {missing} in the target file ({first.name} not sent)")
+        return run.outcomes
+    for index, step in enumerate(scenario.steps):
+        try:
+            went_on = run.step(step)
+        except MissingData as missing_key:
+            run.not_judged(scenario.steps[index:], Status.SKIPPED,
+                           f"needs {missing_key.key} in the target file")
+            break
+        if not went_on:
+            last = run.exchanges[-1]
+            later = scenario.steps[index + 1:]
+            if last.transport_error:
+                run.not_judged(scenario.steps[index:], Status.INCONCLUSIVE,
+                               f"no answer: {last.transport_error}")
+            else:
+                run.not_judged(later, Status.INCONCLUSIVE,
+                               f"not judged: {step.name} did not go as expected")
+            break
+    return run.outcomes
+
