@@ -1,11 +1,59 @@
-"""`conformance mock` (placeholder until the mock lands)."""
+"""`conformance mock`: serve the reference mock until Ctrl-C or SIGTERM.
+
+Prints the base URL once the server accepts connections, so a script can wait for that line.
+"""
 
 import argparse
+import signal
+import sys
+import threading
+
+from conformance.mock.faults import FAULTS, UnknownFault
+from conformance.mock.variant import VARIANTS
+
+EXIT_USAGE = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
+                        help="turn on a planted defect (repeatable); see --list-faults")
+    parser.add_argument("--variant", choices=sorted(VARIANTS), default="reference",
+                        help="which correct target to be (latitude choices and seed data)")
+    parser.add_argument("--list-faults", action="store_true",
+                        help="list the faults with the rule each breaks, then exit")
+
+
+def list_faults() -> int:
+    width = max(len(f.name) for f in FAULTS)
+    for fault in FAULTS:
+        print(f"{fault.name:{width}}  {fault.rule:38}  {fault.description}")
+    print(f"{len(FAULTS)} faults")
+    return 0
 
 
 def main(args: argparse.Namespace) -> int:
-    raise SystemExit("conformance mock: not built yet")
+    if args.list_faults:
+        return list_faults()
+    from conformance.mock.server import start_in_thread  # uvicorn only when serving
+
+    try:
+        mock = start_in_thread(args.host, args.port, faults=tuple(args.fault), variant=args.variant)
+    except UnknownFault as error:
+        print(f"conformance mock: {error} (see --list-faults)", file=sys.stderr)
+        return EXIT_USAGE
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    faults = f" with faults {', '.join(args.fault)}" if args.fault else ""
+    print(f"{mock.base_url}", flush=True)
+    print(f"conformance mock ({args.variant}{faults}) serving; Ctrl-C stops it", file=sys.stderr,
+          flush=True)
+    try:
+        while not stop.wait(0.2) and mock.running:
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        mock.stop()
+    return 0
