@@ -11,6 +11,7 @@ LAYER_OF = {
     "__init__": "root",
     "catalog": "model",
     "target": "model",
+    "target_format": "model",
     "auth": "model",
     "outcomes": "model",
     "errors": "model",
