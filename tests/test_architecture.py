@@ -17,7 +17,7 @@ LAYER_OF = {
     "errors": "model",
     "contract_files": "model",
     "exchange": "engine",
-    "redaction": "engine",
+    "redaction": "model",
     "scenarios": "engine",
     "fuzz": "engine",
     "checks": "engine",
