@@ -48,7 +48,10 @@ class _Run:
 
     def __init__(self, scenario: Scenario, product: Any, rng: random.Random, send: Send):
         self.scenario, self.product, self.send = scenario, product, send
-        self.resolver = Resolver(product.data if product else {}, rng, scenario.product)
+        # Values of their own per scenario, reproducible from the run's rng: two scenarios
+        # never generate the same "unknown" event, whatever seed the run was given.
+        own_rng = random.Random(f"{scenario.id}:{rng.getrandbits(64)}")
+        self.resolver = Resolver(product.data if product else {}, own_rng, scenario.product)
         self.outcomes: list[Outcome] = []
         self.exchanges: list[Exchange] = []
         self.events_seen: dict[str, dict[str, Any]] = {}
