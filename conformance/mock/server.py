@@ -19,10 +19,12 @@ START_TIMEOUT_SECONDS = 10
 class RunningMock:
     """A mock serving in a thread; `base_url` has no trailing slash. Stop it, or use `with`."""
 
-    def __init__(self, server: uvicorn.Server, thread: threading.Thread, base_url: str) -> None:
+    def __init__(self, server: uvicorn.Server, thread: threading.Thread, base_url: str,
+                 app) -> None:
         self._server = server
         self._thread = thread
         self.base_url = base_url
+        self.app = app  # the ASGI app served (tests read its state: app.state.mock)
 
     def stop(self) -> None:
         self._server.should_exit = True
@@ -68,7 +70,7 @@ def serve_in_thread(app, host: str = "127.0.0.1", port: int = 0) -> RunningMock:
             raise RuntimeError(f"the mock did not start on {host}:{bound_port}")
         time.sleep(0.01)
     url_host = f"[{host}]" if ":" in host else host
-    return RunningMock(server, thread, f"http://{url_host}:{bound_port}")
+    return RunningMock(server, thread, f"http://{url_host}:{bound_port}", app)
 
 
 def start_in_thread(host: str = "127.0.0.1", port: int = 0, faults=(),

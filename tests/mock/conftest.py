@@ -26,22 +26,23 @@ def fault_servers():
         yield {"reference": ref, "alternate": alt}
 
 
-def _client(base_url: str, variant: str, fault: str | None = None):
-    client = MockClient(base_url, variant, fault)
+def _client(server, variant: str):
+    client = MockClient(server.base_url, variant)
+    client.store = server.app.state.mock.store  # to prove what a call did or did not write
     client.reset()
     return client
 
 
 @pytest.fixture
 def ref(reference_server):
-    client = _client(reference_server.base_url, "reference")
+    client = _client(reference_server, "reference")
     yield client
     client.close()
 
 
 @pytest.fixture
 def alt(alternate_server):
-    client = _client(alternate_server.base_url, "alternate")
+    client = _client(alternate_server, "alternate")
     yield client
     client.close()
 
@@ -50,6 +51,6 @@ def alt(alternate_server):
 def any_variant(request, reference_server, alternate_server):
     """A client of each correct target: rules must hold for both."""
     server = reference_server if request.param == "reference" else alternate_server
-    client = _client(server.base_url, request.param)
+    client = _client(server, request.param)
     yield client
     client.close()

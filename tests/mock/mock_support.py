@@ -163,3 +163,51 @@ class FaultRouter:
         if name not in self.apps:
             self.apps[name] = create_app(faults=(name,), variant=self.variant)
         await self.apps[name](scope, receive, send)
+
+
+# ------------------------------------------------------------------ how each product says yes / no
+def gep_accepted(response) -> bool:
+    body = response.json()
+    return (response.status_code == 200 and body["statusCode"] == "200"
+            and body["errorDetails"] == [])
+
+
+def gep_rejected(response) -> bool:
+    body = response.json()
+    return (response.status_code in (200, 400) and body["statusCode"] == "400"
+            and len(body["errorDetails"]) > 0)
+
+
+def gep_success_keys(response) -> list[str]:
+    return [entry["key"] for entry in response.json()["successDetails"]]
+
+
+def gep_error_texts(response) -> list[str]:
+    return [e["errorDescription"] for entry in response.json()["errorDetails"]
+            for e in entry["errors"]]
+
+
+def po_answers(response) -> list[dict]:
+    """The PoServiceResponse objects of a JSON answer (one object or a list)."""
+    body = response.json()
+    return body if isinstance(body, list) else [body]
+
+
+def po_accepted(response) -> bool:
+    return response.status_code in (200, 201) and all(
+        a.get("processStatus") == "SUCCESS" and not a.get("errors") for a in po_answers(response))
+
+
+def po_rejected(response) -> bool:
+    if response.status_code in (400, 405):
+        return True
+    return response.status_code in (200, 201) and any(
+        a.get("errors") and a.get("processStatus") == "FAILED" for a in po_answers(response))
+
+
+def smat_events(response) -> list[dict]:
+    return response.json()["value"]
+
+
+def smat_event(response, attp_id: int) -> dict | None:
+    return next((e for e in smat_events(response) if e["AttpId"] == attp_id), None)

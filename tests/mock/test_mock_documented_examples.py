@@ -38,7 +38,8 @@ def _envelope_matches(response, documented: dict) -> None:
     assert set(body) == set(documented)
     assert body["statusCode"] == documented["statusCode"]
     assert body["data"] is documented["data"] is None
-    assert [e["key"] for e in body["errorDetails"]] == [e["key"] for e in documented["errorDetails"]]
+    keys = [e["key"] for e in body["errorDetails"]]
+    assert keys == [e["key"] for e in documented["errorDetails"]]
     for got, want in zip(body["errorDetails"], documented["errorDetails"], strict=True):
         assert got["errors"][0] == want["errors"][0]
     assert body["successDetails"] == documented["successDetails"]

@@ -52,8 +52,9 @@ def test_gep_identifiers_are_seeded(case):
 
 def test_gep_structures_are_seeded_with_their_members(case):
     target, seed, _ = case
+    structures = target["gep"]["data"]["structures"]
     declared = {s["name"]: [(m["entity_code"], m["entity_type"], m["lob_entity_code"])
-                            for m in s["org_entities"]] for s in target["gep"]["data"]["structures"]}
+                            for m in s["org_entities"]] for s in structures}
     seeded = {name: [(m.entity_code, m.entity_type, m.lob_entity_code) for m in members]
               for name, members in seed.gep.structures.items()}
     assert declared == seeded
