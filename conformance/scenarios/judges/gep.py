@@ -9,7 +9,7 @@ key is one that was sent.
 from typing import Any
 
 from conformance.catalog import fold_whitespace
-from conformance.scenarios.judges import Context, Failure, judge
+from conformance.scenarios.judges import NOT_JSON, Answer, Context, Failure, judge
 
 ENVELOPE_KEYS = ("data", "statusCode", "errorDetails", "successDetails")
 KEY_FIELD = {
@@ -187,12 +187,30 @@ def batch_outcome(ctx: Context) -> Failure | None:
     return None
 
 
+def _strings(answer: Answer) -> list[str]:
+    """The answer's text as a reader sees it: a JSON body's decoded strings, else the body."""
+    body = answer.json
+    if body is NOT_JSON:
+        return [answer.text]
+    found: list[str] = []
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            found.append(node)
+    return found
+
+
 @judge("message_mentions", "gep", "po", "smat")
 def message_mentions(ctx: Context) -> Failure | None:
     """A documented text appears in the answer, case-insensitive, white space folded (SHOULD)."""
     texts = ctx.args["text"]
     texts = [texts] if isinstance(texts, str) else list(texts)
-    body = fold_whitespace(ctx.answer.text).casefold()
+    body = fold_whitespace(" ".join(_strings(ctx.answer))).casefold()
     if any(fold_whitespace(t).casefold() in body for t in texts):
         return None
     return Failure(ctx.answer.brief(), " or ".join(repr(t) for t in texts))

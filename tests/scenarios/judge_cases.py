@@ -1,0 +1,314 @@
+"""Hand-made answers for the judges: each latitude choice a correct target may make (GOOD) and
+each violation a judge must catch (BAD). Shared with the catalog's sanity test, which uses BAD to
+show the broken side of the response-shape rules no client request can break.
+"""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.scenarios.judges import Answer
+
+POR = "updateProcessedPorStatus"
+CONTACT = "updateContactInterfaceStatus"
+ORG = "saveOrgEntityManagers"
+PO = "modifyPurchaseOrder"
+SMAT = "createUpdateProgressPayEvents"
+PRODUCT = {POR: "gep", CONTACT: "gep", ORG: "gep", PO: "po", SMAT: "smat"}
+
+
+@dataclass
+class Case:
+    id: str
+    judge: str
+    operation: str
+    answer: Answer
+    sent: Any = None
+    args: dict[str, Any] = field(default_factory=dict)
+    before: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def product(self) -> str:
+        return PRODUCT[self.operation]
+
+
+def js(status: int, body: Any, media: str = "application/json") -> Answer:
+    return Answer(status, media, json.dumps(body))
+
+
+def env(code: str = "200", errors=(), successes=(), data=None, **extra) -> dict:
+    return {"data": data, "statusCode": code, "successDetails": [{"key": k} for k in successes],
+            "errorDetails": [{"key": k, "errors": [{"errorCode": "DataValidation",
+                                                    "errorDescription": d}]} for k, d in errors],
+            **extra}
+
+
+def xml(status: int, text: str, media: str = "application/xml") -> Answer:
+    return Answer(status, media, text)
+
+
+POR_SENT = {"model": [{"key": "A1"}]}
+CONTACT_SENT = [{"clientContactCode": "C1", "interfaceStatus": "ok"},
+                {"clientContactCode": "C2", "interfaceStatus": ""}]
+ORG_SENT = [{"entityCode": "E1"}, {"entityCode": "E2"}]
+PO_SENT = {"sourceTxnId": "T1", "data": [{"poInternalNumber": "P1", "poExternalNumber": "X1"}]}
+PO_OK = {"poInternalNumber": "P1", "poExternalNumber": "X1", "sourceTxnId": "T1",
+         "processStatus": "SUCCESS", "poStatus": "AUTHORISED", "errors": []}
+PO_ERR = {**PO_OK, "processStatus": "FAILED",
+          "errors": [{"errorCode": "PO404", "errorDesc": "PO not found"}]}
+EVENT = {"AttpId": 9000000000001, "OrderSeq": 90001, "PpeCode": "ZZNEW00001",
+         "Description": "new", "CostValue": 0}
+SMAT_SENT = {"PPE": [EVENT]}
+STORED = {**EVENT, "PpeId": 77, "PohId": 1, "Description": "new", "CostValue": 127.8,
+          "PaymentPercent": 0, "LockedInd": "N", "DeliveryInd": "N", "ManualInd": "N",
+          "PaidInd": "N"}
+CONTEXT = "http://smat.example.invalid/SMAT/V1/$metadata#bindingParamater"
+
+
+def odata(*events: dict, status: int = 200) -> Answer:
+    return js(status, {"@odata.context": CONTEXT, "value": list(events)})
+
+
+XML_OK = ("<PoServiceResponse><poInternalNumber>P1</poInternalNumber><sourceTxnId>T1"
+          "</sourceTxnId><processStatus>SUCCESS</processStatus></PoServiceResponse>")
+XML_ERR = ("<Answer><item><poInternalNumber>P1</poInternalNumber><processStatus>FAILED"
+           "</processStatus><errors><errorCode>E1</errorCode><errorDesc>bad</errorDesc></errors>"
+           "</item></Answer>")
+
+GOOD = [
+    # GEP: success and rejection as the documents show them, and every latitude choice
+    Case("gep-accepted-data-null", "accepted", POR, js(200, env(successes=["A1"])), POR_SENT),
+    Case("gep-accepted-data-object-errors-null", "accepted", POR,
+         js(200, {**env(successes=["A1"], data={}), "errorDetails": None}), POR_SENT),
+    Case("gep-rejected-200-with-400-envelope", "rejected", POR,
+         js(200, env("400", [("POR_INVALID", "Invalid Order Number")])), POR_SENT),
+    Case("gep-rejected-400", "rejected", POR, js(400, env("400", [("A1", "x")])), POR_SENT),
+    Case("gep-rejected-415-text", "rejected", POR, Answer(415, "text/plain", "nope"), POR_SENT),
+    Case("gep-rejected-422-problem", "rejected", POR,
+         js(422, {"title": "bad"}, "application/problem+json"), POR_SENT),
+    Case("gep-rejection-answer-category-key", "rejection_answer", POR,
+         js(200, env("400", [("POR_INVALID", "Invalid Order Number")])), POR_SENT),
+    Case("gep-rejection-answer-415", "rejection_answer", CONTACT, Answer(415, "", ""), []),
+    Case("gep-rejection-answer-several-errors", "rejection_answer", ORG, js(400, {
+        **env("400"), "errorDetails": [{"key": "Exception", "errors": [
+            {"errorCode": "Exception", "errorDescription": "a"},
+            {"errorCode": "MandatoryField", "errorDescription": "b"}]}]}), ORG_SENT),
+    Case("gep-envelope-extra-field", "gep_envelope", POR, js(200, env(traceId="t")), POR_SENT),
+    Case("gep-envelope-data-object", "gep_envelope", POR, js(200, env(data={})), POR_SENT),
+    Case("gep-envelope-401-any-body", "gep_envelope", POR, Answer(401, "text/html", "<h1>"),
+         POR_SENT),
+    Case("gep-status-code-string", "gep_status_code_string", POR, js(200, env("200")), POR_SENT),
+    Case("gep-error-details-shape", "gep_error_details_shape", ORG,
+         js(400, env("400", [("Exception", "Error occurred")])), ORG_SENT),
+    Case("gep-keys-equal-any-order", "gep_success_keys_equal_sent", ORG,
+         js(200, env(successes=["E2", "E1"])), ORG_SENT),
+    Case("gep-keys-were-sent-subset", "gep_success_keys_were_sent", ORG,
+         js(200, env(successes=["E1"])), ORG_SENT),
+    Case("gep-no-key-both-category", "gep_no_key_both", CONTACT,
+         js(200, env("400", [("Validation", "x")], ["C1"])), CONTACT_SENT),
+    Case("gep-batch-partial", "batch_outcome", CONTACT,
+         js(200, env("200", [("C2", "Interface Status is mandatory")], ["C1"])), CONTACT_SENT,
+         {"valid": ["C1"], "invalid": ["C2"]}),
+    Case("gep-batch-whole-rejection", "batch_outcome", CONTACT,
+         js(400, env("400", [("Validation", "Interface Status is Mandatory")])), CONTACT_SENT,
+         {"valid": ["C1"], "invalid": ["C2"]}),
+    Case("gep-batch-either-accepted", "batch_outcome", ORG, js(200, env(successes=["E1", "E2"])),
+         ORG_SENT, {"valid": ["E1"], "either": ["E2"]}),
+    Case("gep-batch-either-rejected-alone", "batch_outcome", ORG,
+         js(200, env("200", [("E2", "OrgEntity/Entity Code is mandatory")], ["E1"])), ORG_SENT,
+         {"valid": ["E1"], "either": ["E2"]}),
+    Case("gep-batch-either-whole-batch", "batch_outcome", ORG,
+         js(200, env("400", [("Exception", "Error occurred while saving")])), ORG_SENT,
+         {"valid": ["E1"], "either": ["E2"]}),
+    Case("gep-message-letter-case", "message_mentions", CONTACT,
+         js(200, env("400", [("Validation", "Interface Status is Mandatory")])), CONTACT_SENT,
+         {"text": "Interface Status is mandatory"}),
+    Case("gep-message-white-space", "message_mentions", POR,
+         js(400, env("400", [("k", "Key  is\n mandatory")])), POR_SENT,
+         {"text": "Key is mandatory"}),
+    Case("gep-message-generic-alternative", "message_mentions", ORG,
+         js(400, env("400", [("Exception", "Error occurred while saving OrgEntity Managers "
+                                           "Information.")])), ORG_SENT,
+         {"text": ["Invalid Manager Code", "Error occurred while saving OrgEntity Managers "
+                                           "Information."]}),
+    Case("gep-some-rejected-partial", "some_rejected", CONTACT,
+         js(200, env("200", [("C2", "x")], ["C1"])), CONTACT_SENT),
+    Case("gep-empty-batch-accepted", "accepted_or_rejected", CONTACT, js(200, env()), []),
+    Case("gep-empty-batch-rejected", "accepted_or_rejected", CONTACT,
+         js(400, env("400", [("Validation", "empty")])), []),
+    Case("json-problem-json", "json_media_type", SMAT,
+         js(400, {"error": {"code": "x", "message": {"lang": "en", "value": "bad"}}},
+            "application/problem+json"), SMAT_SENT),
+    Case("json-401-text-html", "json_media_type", POR, js(401, {"a": 1}, "text/html"), POR_SENT),
+    Case("json-text-error-body", "json_media_type", SMAT, Answer(400, "text/plain", "bad"),
+         SMAT_SENT),
+    Case("no-server-error-400", "no_server_error", PO, Answer(400, "", ""), PO_SENT),
+    Case("auth-refused-401", "auth_refused", SMAT, Answer(401, "", ""), SMAT_SENT),
+    Case("auth-refused-403-gateway", "auth_refused", PO, Answer(403, "text/html", "<p>"), PO_SENT),
+    # PO: one response or a list, JSON or XML, 400 or 405, errors in a 200
+    Case("po-accepted-200", "accepted", PO, js(200, PO_OK), PO_SENT),
+    Case("po-accepted-201-list", "accepted", PO, js(201, [PO_OK]), PO_SENT),
+    Case("po-accepted-xml", "accepted", PO, xml(200, XML_OK), PO_SENT),
+    Case("po-rejected-400-wrapper", "rejected", PO, js(400, {"message": "bad"}), PO_SENT),
+    Case("po-rejected-200-errors", "rejected", PO, js(200, PO_ERR), PO_SENT),
+    Case("po-rejected-404", "rejected", PO, js(404, PO_ERR), PO_SENT),
+    Case("po-rejected-xml-errors", "rejected", PO, xml(200, XML_ERR), PO_SENT),
+    Case("po-rejection-answer-405", "rejection_answer", PO, Answer(405, "text/plain", "Invalid"),
+         PO_SENT),
+    Case("po-rejection-answer-201-errors", "rejection_answer", PO, js(201, [PO_ERR]), PO_SENT),
+    Case("po-echoes-equal", "po_echoes_identifiers", PO, js(200, PO_OK), PO_SENT),
+    Case("po-echoes-null-or-absent", "po_echoes_identifiers", PO,
+         js(200, {"poInternalNumber": None, "processStatus": "SUCCESS"}), PO_SENT),
+    Case("po-echoes-xml", "po_echoes_identifiers", PO, xml(200, XML_OK), PO_SENT),
+    Case("po-echoes-present", "po_echoes_present", PO, js(200, PO_OK), PO_SENT),
+    Case("po-errors-null", "po_errors_shape", PO, js(200, {**PO_OK, "errors": None}), PO_SENT),
+    Case("po-errors-list", "po_errors_shape", PO, js(400, PO_ERR), PO_SENT),
+    Case("po-errors-xml", "po_errors_shape", PO, xml(200, XML_ERR), PO_SENT),
+    Case("po-xml-any-root", "xml_response", PO, xml(200, XML_OK.replace("PoServiceResponse",
+                                                                         "Result")), PO_SENT),
+    Case("po-xml-text-xml", "xml_response", PO, xml(200, XML_OK, "text/xml"), PO_SENT),
+    # Smart Materials: OData answers, matching, derived CostValue, kept protected values
+    Case("smat-accepted-201", "accepted", SMAT, odata(STORED, status=201), SMAT_SENT),
+    Case("smat-rejected-409", "rejected", SMAT, js(409, {"value": "locked"}), SMAT_SENT),
+    Case("smat-rejected-422-text", "rejected", SMAT, Answer(422, "text/plain", "no"), SMAT_SENT),
+    Case("smat-rejected-403", "rejected", SMAT, Answer(403, "", ""), SMAT_SENT),
+    Case("smat-odata-any-host", "odata_response", SMAT, odata(STORED), SMAT_SENT),
+    Case("smat-value-all-events", "value_holds_sent_events", SMAT,
+         odata({**STORED, "AttpId": 1, "PpeCode": "OTHER", "PpeId": 1}, STORED), SMAT_SENT),
+    Case("smat-value-ppecode-as-string", "value_holds_sent_events", SMAT,
+         odata({**STORED, "PpeCode": "123"}), {"PPE": [{**EVENT, "PpeCode": 123}]}),
+    Case("smat-value-attpid-as-string", "value_holds_sent_events", SMAT,
+         odata({**STORED, "AttpId": str(EVENT["AttpId"]), "PpeCode": "X"}), SMAT_SENT),
+    Case("smat-present-once", "event_present_once", SMAT, odata(STORED), SMAT_SENT),
+    Case("smat-updated-cost-derived", "event_updated", SMAT, odata(STORED), SMAT_SENT,
+         {"fields": ["Description", "CostValue"]}),
+    Case("smat-updated-decimal-and-offset", "event_updated", SMAT,
+         odata({**STORED, "OrderSeq": 90001.0, "PaymentDate": "2024-01-10T00:00:00+05:30"}),
+         {"PPE": [{**EVENT, "PaymentDate": "2024-01-09T18:30:00Z"}]},
+         {"fields": ["OrderSeq", "PaymentDate"]}),
+    Case("smat-cannot-update-4xx", "cannot_update", SMAT, js(409, {"error": {"code": "LOCKED",
+         "message": "locked"}}), SMAT_SENT, {"fields": ["Description"]}),
+    Case("smat-cannot-update-kept-before", "cannot_update", SMAT,
+         odata({**STORED, "Description": "old"}), {"PPE": [{**EVENT, "Description": "changed"}]},
+         {"fields": ["Description"]}, {"AttpId:9000000000001": {**STORED, "Description": "old"}}),
+    Case("smat-cannot-update-seeded-not-sent-value", "cannot_update", SMAT,
+         odata({**STORED, "Description": "stored"}), SMAT_SENT, {"fields": ["Description"]}),
+    Case("smat-cannot-update-not-shown", "cannot_update", SMAT, odata(), SMAT_SENT,
+         {"fields": ["Description"]}),
+    Case("smat-defaults-n", "event_defaults", SMAT, odata(STORED),
+         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
+    Case("smat-defaults-absent-or-null", "event_defaults", SMAT,
+         odata({"AttpId": EVENT["AttpId"], "PpeCode": "ZZNEW00001", "LockedInd": None}),
+         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
+    Case("smat-absent", "event_absent", SMAT, odata(STORED), SMAT_SENT,
+         {"event": {"AttpId": 1, "PpeCode": "GONE"}}),
+]
+
+BAD = [
+    Case("gep-accepted-but-400-code", "accepted", POR, js(200, env("400")), POR_SENT),
+    Case("gep-accepted-but-201", "accepted", POR, js(201, env(successes=["A1"])), POR_SENT),
+    Case("gep-accepted-but-number-code", "accepted", POR, js(200, {**env(), "statusCode": 200}),
+         POR_SENT),
+    Case("gep-accepted-but-errors", "accepted", POR, js(200, env("200", [("A1", "x")])), POR_SENT),
+    Case("gep-rejected-but-success", "rejected", POR, js(200, env(successes=["A1"])), POR_SENT),
+    Case("gep-rejected-but-500", "rejected", POR, js(500, env("500")), POR_SENT),
+    Case("gep-rejection-answer-text-400", "rejection_answer", POR,
+         Answer(400, "text/plain", "Bad Request"), POR_SENT),
+    Case("gep-rejection-answer-no-errors", "rejection_answer", POR, js(200, env("400")), POR_SENT),
+    Case("gep-envelope-missing-success-details", "gep_envelope", POR,
+         js(200, {"data": None, "statusCode": "200", "errorDetails": []}), POR_SENT),
+    Case("gep-envelope-list-body", "gep_envelope", POR, js(200, []), POR_SENT),
+    Case("gep-envelope-error-details-string", "gep_envelope", POR,
+         js(400, {**env("400"), "errorDetails": "bad"}), POR_SENT),
+    Case("gep-status-code-number", "gep_status_code_string", POR,
+         js(400, {**env(), "statusCode": 400}), POR_SENT),
+    Case("gep-error-entry-without-errors", "gep_error_details_shape", POR,
+         js(400, {**env("400"), "errorDetails": [{"key": "A1"}]}), POR_SENT),
+    Case("gep-error-without-description", "gep_error_details_shape", POR,
+         js(400, {**env("400"), "errorDetails": [{"key": "A1", "errors": [{"errorCode": "X"}]}]}),
+         POR_SENT),
+    Case("gep-keys-equal-missing", "gep_success_keys_equal_sent", ORG,
+         js(200, env(successes=["E1"])), ORG_SENT),
+    Case("gep-keys-were-sent-stray", "gep_success_keys_were_sent", POR,
+         js(200, env(successes=["48000061"])), POR_SENT),
+    Case("gep-key-both-ways", "gep_no_key_both", CONTACT,
+         js(200, env("200", [("C1", "x")], ["C1"])), CONTACT_SENT),
+    Case("gep-batch-invalid-listed", "batch_outcome", CONTACT,
+         js(200, env(successes=["C1", "C2"])), CONTACT_SENT, {"valid": ["C1"], "invalid": ["C2"]}),
+    Case("gep-batch-partial-without-valid", "batch_outcome", ORG,
+         js(200, env("200", [("E1", "x")], ["E2"])), ORG_SENT, {"valid": ["E1"], "either": ["E2"]}),
+    Case("gep-batch-valid-batch-rejected", "batch_outcome", ORG,
+         js(400, env("400", [("Exception", "x")])), ORG_SENT, {"valid": ["E1", "E2"]}),
+    Case("gep-batch-nothing-listed-200", "batch_outcome", CONTACT, js(200, env("200")),
+         CONTACT_SENT, {"valid": ["C1"], "invalid": ["C2"]}),
+    Case("gep-message-other-text", "message_mentions", POR,
+         js(400, env("400", [("A1", "Something failed")])), POR_SENT, {"text": "Key is mandatory"}),
+    Case("gep-some-rejected-none", "some_rejected", CONTACT, js(200, env(successes=["C1"])),
+         CONTACT_SENT),
+    Case("json-under-text-plain", "json_media_type", POR, js(200, env(), "text/plain"), POR_SENT),
+    Case("json-under-text-html", "json_media_type", SMAT, js(200, {"value": []}, "text/html"),
+         SMAT_SENT),
+    Case("server-error-500", "no_server_error", POR, js(500, env("500")), POR_SENT),
+    Case("server-error-503", "no_server_error", SMAT, Answer(503, "", ""), SMAT_SENT),
+    Case("auth-not-refused-200", "auth_refused", SMAT, odata(STORED), SMAT_SENT),
+    Case("auth-not-refused-400", "auth_refused", PO, js(400, PO_ERR), PO_SENT),
+    Case("empty-batch-500", "accepted_or_rejected", SMAT, Answer(500, "", ""), {"PPE": []}),
+    Case("po-accepted-but-errors", "accepted", PO, js(200, PO_ERR), PO_SENT),
+    Case("po-accepted-but-400", "accepted", PO, js(400, PO_OK), PO_SENT),
+    Case("po-accepted-but-not-json", "accepted", PO, Answer(200, "text/plain", "OK"), PO_SENT),
+    Case("po-accepted-but-xml-errors", "accepted", PO, xml(200, XML_ERR), PO_SENT),
+    Case("po-rejected-but-success", "rejected", PO, js(200, PO_OK), PO_SENT),
+    Case("po-rejected-but-500", "rejected", PO, js(500, PO_ERR), PO_SENT),
+    Case("po-rejection-answer-422", "rejection_answer", PO, js(422, PO_ERR), PO_SENT),
+    Case("po-rejection-answer-200-no-errors", "rejection_answer", PO, js(200, PO_OK), PO_SENT),
+    Case("po-echoes-other-number", "po_echoes_identifiers", PO,
+         js(200, {**PO_OK, "poInternalNumber": "P2"}), PO_SENT),
+    Case("po-echoes-other-txn", "po_echoes_identifiers", PO,
+         js(200, {**PO_OK, "sourceTxnId": "T2"}), PO_SENT),
+    Case("po-echoes-xml-other-number", "po_echoes_identifiers", PO,
+         xml(200, XML_OK.replace(">P1<", ">P9<")), PO_SENT),
+    Case("po-echoes-missing-status", "po_echoes_present", PO,
+         js(200, {**PO_OK, "processStatus": None}), PO_SENT),
+    Case("po-errors-string", "po_errors_shape", PO, js(200, {**PO_OK, "errors": "bad"}), PO_SENT),
+    Case("po-errors-without-desc", "po_errors_shape", PO,
+         js(400, {**PO_OK, "errors": [{"errorCode": "E"}]}), PO_SENT),
+    Case("po-errors-code-number", "po_errors_shape", PO,
+         js(400, {**PO_OK, "errors": [{"errorCode": 4, "errorDesc": "x"}]}), PO_SENT),
+    Case("po-xml-but-json", "xml_response", PO, js(200, PO_OK), PO_SENT),
+    Case("po-xml-broken", "xml_response", PO, xml(200, "<PoServiceResponse><po"), PO_SENT),
+    Case("smat-accepted-but-400", "accepted", SMAT, js(400, {"error": {}}), SMAT_SENT),
+    Case("smat-accepted-but-204", "accepted", SMAT, Answer(204, "", ""), SMAT_SENT),
+    Case("smat-rejected-but-200", "rejected", SMAT, odata(STORED), SMAT_SENT),
+    Case("smat-rejected-but-500", "rejected", SMAT, Answer(500, "", ""), SMAT_SENT),
+    Case("smat-odata-relative-context", "odata_response", SMAT,
+         js(200, {"@odata.context": "$metadata#x", "value": [STORED]}), SMAT_SENT),
+    Case("smat-odata-no-value", "odata_response", SMAT, js(200, {"@odata.context": CONTEXT}),
+         SMAT_SENT),
+    Case("smat-odata-value-object", "odata_response", SMAT,
+         js(200, {"@odata.context": CONTEXT, "value": STORED}), SMAT_SENT),
+    Case("smat-value-missing-event", "value_holds_sent_events", SMAT,
+         odata({**STORED, "AttpId": 1, "PpeCode": "OTHER", "PpeId": 1}), SMAT_SENT),
+    Case("smat-value-on-400", "value_holds_sent_events", SMAT, js(400, {}), SMAT_SENT),
+    Case("smat-duplicated", "event_present_once", SMAT,
+         odata(STORED, {**STORED, "PpeId": 78}), SMAT_SENT),
+    Case("smat-not-updated", "event_updated", SMAT, odata({**STORED, "Description": "old"}),
+         SMAT_SENT, {"fields": ["Description"]}),
+    Case("smat-locked-changed", "cannot_update", SMAT,
+         odata({**STORED, "Description": "changed"}),
+         {"PPE": [{**EVENT, "Description": "changed"}]}, {"fields": ["Description"]},
+         {"AttpId:9000000000001": {**STORED, "Description": "old"}}),
+    Case("smat-seeded-locked-changed", "cannot_update", SMAT,
+         odata({**STORED, "Description": "fresh"}), {"PPE": [{**EVENT, "Description": "fresh"}]},
+         {"fields": ["Description"]}),
+    Case("smat-cannot-update-500", "cannot_update", SMAT, Answer(500, "", ""), SMAT_SENT,
+         {"fields": ["Description"]}),
+    Case("smat-default-locked-y", "event_defaults", SMAT, odata({**STORED, "LockedInd": "Y"}),
+         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
+    Case("smat-default-percent-10", "event_defaults", SMAT,
+         odata({**STORED, "PaymentPercent": 10}),
+         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
+    Case("smat-refused-event-present", "event_absent", SMAT, odata(STORED), SMAT_SENT,
+         {"event": {"AttpId": EVENT["AttpId"], "PpeCode": "ZZNEW00001"}}),
+]
+
+CAUGHT_BY = {(case.judge, case.product) for case in BAD}
