@@ -1,4 +1,163 @@
-"""pytest plugin of the certification run (placeholder until the run lands).
+"""pytest plugin of the certification run: options, the run's items, outcomes -> verdict.
 
-Registered through the `pytest11` entry point, so it must stay inert unless its options are used.
+Registered through the `pytest11` entry point, so it stays inert unless --conformance-target or
+--conformance-base-url is given. Items record `Outcome`s; the outcomes travel on the test
+reports (JSON, so pytest-xdist carries them from workers) and are folded on the controller only,
+in `pytest_runtest_logreport`, into the verdict and summary.json.
 """
+
+from pathlib import Path
+
+import pytest
+
+from conformance.errors import UsageError
+
+OUTCOMES = pytest.StashKey[list]()
+_RUN = None  # the RunSettings of the run in this process (the suite module reads it at import)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "certification of a target (see `conformance run`)")
+    group.addoption("--conformance-target", metavar="FILE", help="target file (TOML)")
+    group.addoption(
+        "--conformance-base-url",
+        metavar="URL",
+        help="fill every empty base_url (alone: reference.toml's data on one URL)",
+    )
+    group.addoption("--conformance-api", metavar="LIST", help="products to run: gep,po,smat")
+    group.addoption(
+        "--conformance-profile",
+        default="standard",
+        choices=("smoke", "standard", "deep"),
+        help="smoke | standard | deep",
+    )
+    group.addoption("--conformance-seed", type=int, metavar="N", help="reproduce a run exactly")
+    group.addoption(
+        "--conformance-report-dir",
+        metavar="DIR",
+        help="where summary.json goes (default reports/<timestamp>/)",
+    )
+
+
+def _active(config: pytest.Config) -> bool:
+    return bool(config.getoption("conformance_target") or config.getoption("conformance_base_url"))
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def current_run():
+    """The RunSettings of this process's certification run (None outside one)."""
+    return _RUN
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    global _RUN
+    if not _active(config):
+        return
+    from conformance import run_settings
+
+    option = config.option
+    if not _is_worker(config):
+        if option.conformance_seed is None:
+            option.conformance_seed = run_settings.new_seed()
+        option.conformance_default_report_dir = option.conformance_report_dir is None
+        if option.conformance_report_dir is None:
+            option.conformance_report_dir = str(run_settings.timestamped_report_dir())
+        report_dir = Path(option.conformance_report_dir).absolute()
+        option.conformance_report_dir = str(report_dir)
+        report_dir.mkdir(parents=True, exist_ok=True)
+        option.xmlpath = option.xmlpath or str(report_dir / "junit.xml")
+        if getattr(option, "htmlpath", "unset") is None:
+            option.htmlpath = str(report_dir / "report.html")
+            option.self_contained_html = True
+    try:
+        _RUN = run_settings.build(
+            target=option.conformance_target,
+            base_url=option.conformance_base_url,
+            api=option.conformance_api,
+            profile=option.conformance_profile,
+            seed=option.conformance_seed,
+            report_dir=option.conformance_report_dir,
+            default_report_dir=getattr(option, "conformance_default_report_dir", False),
+        )
+    except UsageError as error:
+        raise pytest.UsageError(str(error)) from None
+    if not _is_worker(config):
+        from conformance.session import Certification
+
+        certification = Certification(config, _RUN)
+        config.pluginmanager.register(certification, "conformance-certification")
+        certification.check_reachability()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _RUN
+    run, _RUN = _RUN, None
+    if run is not None and not _is_worker(config) and run.default_report_dir:
+        from conformance.run_settings import copy_to_latest
+
+        copy_to_latest(run.report_dir)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "conformance_scenario" not in metafunc.fixturenames or _RUN is None:
+        return
+    from conformance.suite.selection import scenarios_for
+
+    chosen = scenarios_for(_RUN)
+    metafunc.parametrize("conformance_scenario", chosen, ids=[s.id for s in chosen])
+
+
+@pytest.fixture(scope="session")
+def conformance_run():
+    if _RUN is None:
+        pytest.skip("not a certification run (no --conformance-target / --conformance-base-url)")
+    return _RUN
+
+
+@pytest.fixture(scope="session")
+def conformance_target(conformance_run):
+    return conformance_run.target
+
+
+@pytest.fixture(scope="session")
+def conformance_recorder(request: pytest.FixtureRequest):
+    """Session-scoped (Hypothesis forbids function-scoped fixtures next to `case`): appends
+    outcomes to the item running now."""
+
+    def record(outcomes) -> None:
+        item = request.session.stash.get(_CURRENT, None)
+        if item is not None:
+            item.stash.setdefault(OUTCOMES, []).extend(outcomes)
+
+    return record
+
+
+_CURRENT = pytest.StashKey[pytest.Item]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _RUN is not None:
+        item.session.stash[_CURRENT] = item
+        item.stash[OUTCOMES] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if _RUN is None or call.when != "call":
+        return report
+    from conformance.session import settle_report
+
+    settle_report(report, item.stash.get(OUTCOMES, []), _RUN, item)
+    return report
+
+
+def main_args() -> list[str]:
+    """The pytest arguments every certification run shares (used by `conformance run`)."""
+    ini = Path(__file__).parent / "suite" / "pytest.ini"
+    return ["-c", str(ini), "--pyargs", "conformance.suite"]

@@ -1,0 +1,210 @@
+"""Schemathesis wiring: the five operations fuzzed under a profile's budget, judged by our checks.
+
+Generation is schemathesis' (examples, coverage and fuzzing phases, positive and negative);
+judging is ours (`conformance.checks.judge`), because the built-in checks would fail a correct
+target for latitude the documents give (see SCHEMATHESIS-NOTES.md). Realism: path parameters
+come from the target's data (`[parameters]` overrides), and identifier fields of half of the
+generated bodies become the target's own codes (`realise`, seeded by the run's seed), so that
+success paths are reached as well as rejections.
+"""
+
+import json
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+import schemathesis
+from faker import Faker
+from hypothesis import strategies as st
+
+from conformance.checks import judge
+from conformance.checks.contract import spec_path
+from conformance.exchange import record_exchange
+from conformance.outcomes import Exchange, Outcome, SourceKind, Status
+from conformance.target import ProductTarget
+
+OPERATIONS_OF_PRODUCT = {
+    "gep": ("updateProcessedPorStatus", "updateContactInterfaceStatus", "saveOrgEntityManagers"),
+    "po": ("modifyPurchaseOrder",),
+    "smat": ("createUpdateProgressPayEvents",),
+}
+NO_SERVER_ERROR_RULE = {
+    "gep": "GEP-NO-SERVER-ERROR",
+    "po": "PO-NO-SERVER-ERROR",
+    "smat": "SMAT-NO-SERVER-ERROR",
+}
+
+
+@dataclass(frozen=True)
+class Budget:
+    max_examples: int
+    phases: tuple[str, ...]
+
+
+BUDGETS = {
+    "smoke": Budget(1, ("examples",)),  # the spec's documented examples, nothing generated
+    "standard": Budget(12, ("examples", "coverage", "fuzzing")),
+    "deep": Budget(100, ("examples", "coverage", "fuzzing")),
+}
+
+
+def _bounded_datetimes() -> st.SearchStrategy[str]:
+    """RFC 3339 date-times in 2000-2049 with whole-hour offsets: what .NET/Java stacks parse."""
+    offsets = st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5))])
+    moments = st.datetimes(datetime(2000, 1, 1), datetime(2049, 12, 31))
+    return st.builds(
+        lambda moment, zone: moment.replace(microsecond=0, tzinfo=zone).isoformat(),
+        moments,
+        offsets,
+    )
+
+
+schemathesis.openapi.format("date-time", _bounded_datetimes())
+
+
+def _path_parameters(product: ProductTarget) -> dict:
+    if product.product != "smat":
+        return {}
+    data = product.data
+    return {
+        "project": data["project"],
+        "discipline": data["discipline"],
+        "language": data["language"],
+        "key": data["po_id"],
+    }
+
+
+def load_schema(product: ProductTarget, profile: str, seed: int):
+    """The product's OpenAPI schema, configured for the profile, seed and target."""
+    budget = BUDGETS[profile]
+    phases = budget.phases if budget else ()
+    config = schemathesis.Config.from_dict(
+        {
+            "seed": seed,
+            "generation": {
+                "mode": "all",
+                "max-examples": budget.max_examples if budget else 1,
+                "database": "none",
+                "no-shrink": True,
+            },
+            "phases": {
+                name: {"enabled": name in phases}
+                for name in ("examples", "coverage", "fuzzing", "stateful")
+            },
+            "parameters": _path_parameters(product),
+        }
+    )
+    schema = schemathesis.openapi.from_path(spec_path(product.product), config=config)
+    schema.config.update(base_url=product.base_url)
+    return schema.include(operation_id=list(OPERATIONS_OF_PRODUCT[product.product]))
+
+
+# body fields whose value names something the target must know, and the data that has it
+_IDENTIFIERS = {
+    "key": "order_numbers",
+    "clientContactCode": "contact_codes",
+    "interfaceStatus": "interface_status",
+    "entityCode": "entity_codes",
+    "managerCode": "manager_codes",
+    "currencyCode": "currency_codes",
+    "buyerId": "buyer_id",
+    "currency": "currency",
+}
+_FREE_TEXT = {"description", "Description", "ShortDesc", "buyerName", "city", "remarks"}
+
+
+def _realistic(value, name: str, data, rng: random.Random, fake: Faker):
+    """A target identifier or faker text in place of a generated string of the same kind."""
+    if name in _IDENTIFIERS and _IDENTIFIERS[name] in data:
+        choice = data[_IDENTIFIERS[name]]
+        if isinstance(value, str) and value:
+            return rng.choice(choice) if isinstance(choice, list) else choice
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return [rng.choice(choice) for _ in value] if isinstance(choice, list) else value
+    if name in _FREE_TEXT and isinstance(value, str) and value:
+        return fake.text(max_nb_chars=max(5, len(value)))[: len(value)]
+    return value
+
+
+def _walk(node, data, rng: random.Random, fake: Faker):
+    if isinstance(node, list):
+        return [_walk(item, data, rng, fake) for item in node]
+    if isinstance(node, dict):
+        return {
+            name: _walk(_realistic(value, name, data, rng, fake), data, rng, fake)
+            for name, value in node.items()
+        }
+    return node
+
+
+def realise(case, product: ProductTarget, seed: int) -> None:
+    """Half of the generated JSON bodies get the target's identifiers, before sending (our
+    checks judge what was sent, so they stay exact)."""
+    if "json" not in (case.media_type or "") or not isinstance(case.body, dict | list):
+        return
+    digest = json.dumps(case.body, sort_keys=True, default=str)
+    rng = random.Random(f"{seed}:{digest}")
+    if rng.random() < 0.5:
+        return
+    fake = Faker()
+    fake.seed_instance(rng.random())
+    case.body = _walk(case.body, product.data, rng, fake)
+
+
+def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
+    """Send one generated case through the product's session and judge the answer."""
+    operation = str(case.operation.definition.raw.get("operationId"))
+    realise(case, product, seed)
+    started = time.perf_counter()
+    try:
+        response = case.call(
+            base_url=product.base_url, session=product.session(), timeout=product.timeout
+        )
+    except Exception as error:  # transport: refused, timeout, reset, credentials unobtainable
+        import requests
+
+        if not isinstance(error, requests.RequestException):
+            raise
+        from conformance.exchange import describe_transport_error
+
+        return [
+            Outcome(
+                rule_id=NO_SERVER_ERROR_RULE[product.product],
+                status=Status.INCONCLUSIVE,
+                source_kind=SourceKind.CHECK,
+                source_id=f"{operation}:transport",
+                operation=operation,
+                message=describe_transport_error(error),
+                case_id=case.id,
+            )
+        ]
+    outcomes = []
+    for judgement in judge(response, case):
+        for rule_id in judgement.rule_ids:
+            outcomes.append(
+                Outcome(
+                    rule_id=rule_id,
+                    status=Status.FAILED if judgement.failed else Status.PASSED,
+                    source_kind=SourceKind.CHECK,
+                    source_id=f"{operation}:{judgement.check}",
+                    operation=operation,
+                    message=judgement.message,
+                    exchanges=[_exchange(product, response, started)] if judgement.failed else [],
+                    case_id=case.id,
+                )
+            )
+    return outcomes
+
+
+class _Answer:
+    """The parts of a schemathesis Response that `record_exchange` reads."""
+
+    def __init__(self, response):
+        self.status_code = response.status_code
+        self.headers = {k: ", ".join(v) for k, v in response.headers.items()}
+        self.content = response.content
+
+
+def _exchange(product: ProductTarget, response, started: float) -> Exchange:
+    return record_exchange(product, response.request, _Answer(response), "normal", started)

@@ -1,0 +1,90 @@
+"""The settings of one certification run, read from the pytest options the plugin adds.
+
+Kept apart from the plugin so that the suite module (imported during collection) and the
+controller's reporting read the same values; under xdist every worker rebuilds them from the
+options the controller sent (seed and report directory included, so all agree).
+"""
+
+import random
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from conformance.contract_files import targets_dir
+from conformance.target import Target, load_target
+
+PROFILES = ("smoke", "standard", "deep")
+# a scenario's profile -> the first run profile that includes it ("full" is an alias of standard)
+_RANK = {"smoke": 0, "standard": 1, "full": 1, "deep": 2}
+PRODUCT_CHOICES = ("gep", "po", "smat")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    target: Target
+    target_file: Path
+    profile: str
+    seed: int
+    report_dir: Path
+    default_report_dir: bool  # also copied to reports/latest when True
+
+    def includes_profile(self, profile: str) -> bool:
+        """smoke < standard < deep: a deep run also runs the smoke and standard items."""
+        return _RANK.get(profile, _RANK["deep"]) <= _RANK[self.profile]
+
+
+def parse_api(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def new_seed() -> int:
+    return random.SystemRandom().randrange(2**31)
+
+
+def timestamped_report_dir(root: Path = Path("reports")) -> Path:
+    """reports/<UTC timestamp>/, never one that exists already."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    candidate, n = root / stamp, 1
+    while candidate.exists():
+        n += 1
+        candidate = root / f"{stamp}-{n}"
+    return candidate
+
+
+def copy_to_latest(report_dir: Path) -> None:
+    """reports/latest/ becomes a copy of the run's report directory."""
+    latest = report_dir.parent / "latest"
+    if report_dir.is_dir() and report_dir.resolve() != latest.resolve():
+        shutil.rmtree(latest, ignore_errors=True)
+        shutil.copytree(report_dir, latest)
+
+
+def target_file_of(target: str | None) -> Path:
+    """The file to read: the one named, or reference.toml for a --base-url run."""
+    return Path(target) if target else targets_dir() / "reference.toml"
+
+
+def build(
+    *,
+    target: str | None,
+    base_url: str | None,
+    api: str | None,
+    profile: str,
+    seed: int,
+    report_dir: str,
+    default_report_dir: bool,
+) -> RunSettings:
+    """Raises UsageError for a bad target file or selection."""
+    path = target_file_of(target)
+    loaded = load_target(path, base_url=base_url, products=parse_api(api))
+    return RunSettings(
+        target=loaded,
+        target_file=path,
+        profile=profile,
+        seed=seed,
+        report_dir=Path(report_dir).absolute(),
+        default_report_dir=default_report_dir,
+    )

@@ -1,0 +1,129 @@
+"""The controller's side of a certification run: reachability, outcome folding, the verdict.
+
+Lives on the controller only (never on xdist workers): it receives every test report in
+`pytest_runtest_logreport`, rebuilds the outcomes the items recorded, and at the end writes
+summary.json and prints the one-screen summary. `settle_report` (run on whichever process ran
+the item) turns an item's outcomes into its pass/fail/skip.
+"""
+
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from conformance import summary
+from conformance.catalog import load_rules
+from conformance.exchange import send
+from conformance.outcomes import Outcome, Status
+from conformance.verdict import (
+    EXIT_CODES,
+    INCONCLUSIVE,
+    fold_verdict,
+    judge_rules,
+    outcome_from_dict,
+)
+
+_SHOWN_FAILURES = 5
+
+
+def settle_report(report: pytest.TestReport, outcomes: list[Outcome], run, item) -> None:
+    """Attach the outcomes (as JSON) and make the item fail/skip the way its outcomes say."""
+    redactor = run.target.redactor()
+    report.conformance_outcomes = [redactor.data(o.to_dict()) for o in outcomes]
+    if not report.passed or not outcomes:
+        return
+    rules = load_rules()
+    must_failed = [
+        o
+        for o in outcomes
+        if o.status == Status.FAILED and rules.get(o.rule_id) and rules[o.rule_id].level == "MUST"
+    ]
+    if must_failed:
+        report.outcome = "failed"
+        lines = [redactor.text(o.message) or o.rule_id for o in must_failed[:_SHOWN_FAILURES]]
+        more = len(must_failed) - _SHOWN_FAILURES
+        report.longrepr = "\n".join(lines + ([f"... and {more} more"] if more > 0 else []))
+        return
+    statuses = {o.status for o in outcomes}
+    if statuses <= {Status.SKIPPED, Status.INCONCLUSIVE}:
+        why = "; ".join(dict.fromkeys(redactor.text(o.message) or "" for o in outcomes))
+        prefix = "inconclusive: " if Status.INCONCLUSIVE in statuses else ""
+        path, line, _ = item.location
+        report.outcome = "skipped"
+        report.longrepr = (str(path), (line or 0) + 1, f"Skipped: {prefix}{why}"[:500])
+
+
+class Certification:
+    """Registered on the controller of an active run."""
+
+    def __init__(self, config: pytest.Config, run):
+        self.config, self.run = config, run
+        self.outcomes: list[Outcome] = []
+        self.suite_errors: list[str] = []
+        self.unreachable: dict[str, str] = {}
+        self.started = time.time()
+        self.item_seconds: Counter = Counter()
+        self.summary: dict | None = None
+
+    # ---------------------------------------------------------------- before anything runs
+    def check_reachability(self) -> None:
+        """Any HTTP answer means reachable; a transport failure stops the run, inconclusive."""
+        for name, product in self.run.target.products.items():
+            response, exchange = send(product, "GET", "/", privilege="none")
+            if response is None:
+                self.unreachable[name] = f"{product.base_url}: {exchange.transport_error}"
+        if self.unreachable:
+            self.write_summary()
+            first = next(iter(self.unreachable.items()))
+            print(f"conformance: inconclusive — [{first[0]}] base_url {first[1]}", file=sys.stderr)
+            pytest.exit(f"target unreachable: [{first[0]}] {first[1]}", returncode=3)
+
+    # ---------------------------------------------------------------- while items run
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for data in getattr(report, "conformance_outcomes", None) or []:
+            self.outcomes.append(outcome_from_dict(data))
+        self.item_seconds[report.nodeid.split("[")[0]] += report.duration
+        if report.failed and not getattr(report, "conformance_outcomes", None):
+            cause = str(report.longrepr).strip().splitlines()[-1:] if report.longrepr else []
+            self.suite_errors.append(f"{report.nodeid} ({report.when}): {' '.join(cause)}"[:300])
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.suite_errors.append(f"collection of {report.nodeid or 'the suite'} failed")
+
+    # ---------------------------------------------------------------- at the end
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.write_summary()
+        if self.summary:
+            session.exitstatus = EXIT_CODES[self.summary["verdict"]]
+
+    def write_summary(self) -> None:
+        not_run = {
+            p: "not in the target file or not selected (--api)"
+            for p in ("gep", "po", "smat")
+            if p not in self.run.target.products
+        }
+        results = judge_rules(load_rules(), self.outcomes, not_run)
+        verdict = fold_verdict(results, self.unreachable)
+        if self.suite_errors and verdict != "non-conformant":
+            verdict = INCONCLUSIVE
+        self.summary = summary.build(
+            run=self.run,
+            results=results,
+            verdict=verdict,
+            outcomes=self.outcomes,
+            unreachable=self.unreachable,
+            suite_errors=self.suite_errors,
+            started=self.started,
+            item_seconds=dict(self.item_seconds),
+        )
+        summary.write(self.run.report_dir / "summary.json", self.summary)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.summary is None:
+            return
+        redactor = self.run.target.redactor()
+        for line in summary.screen_lines(self.summary):
+            terminalreporter.write_line(redactor.text(line) or "")

@@ -1,0 +1,59 @@
+"""One item per scripted scenario and one per fuzzed operation; each records its outcomes.
+
+The items never raise for the target's behaviour: the plugin turns their outcomes into the
+item's pass/fail/skip (`conformance.session.settle_report`) and into the verdict.
+"""
+
+import random
+
+from hypothesis import HealthCheck, settings
+
+from conformance import fuzz
+from conformance.plugin import current_run
+from conformance.suite.selection import fuzz_schema_for
+
+RUN = current_run()
+_FUZZ_SETTINGS = settings(
+    deadline=None, suppress_health_check=list(HealthCheck), database=None, print_blob=False
+)
+
+
+def test_scenario(conformance_scenario, conformance_run, conformance_recorder):
+    from conformance.scenarios import run_scenario
+
+    rng = random.Random(f"{conformance_run.seed}:{conformance_scenario.id}")
+    conformance_recorder(run_scenario(conformance_scenario, conformance_run.target, rng))
+
+
+def _fuzzed(product: str):
+    """schemathesis' parametrization for a fuzzed product; not collected when not fuzzed."""
+
+    def decorate(test):
+        schema = fuzz_schema_for(RUN, product)
+        if schema is None:
+            test.__test__ = False
+            return test
+        return schema.parametrize()(_FUZZ_SETTINGS(test))
+
+    return decorate
+
+
+@_fuzzed("gep")
+def test_fuzz_gep(case, conformance_run, conformance_recorder):
+    conformance_recorder(
+        fuzz.run_case(case, conformance_run.target.products["gep"], conformance_run.seed)
+    )
+
+
+@_fuzzed("po")
+def test_fuzz_po(case, conformance_run, conformance_recorder):
+    conformance_recorder(
+        fuzz.run_case(case, conformance_run.target.products["po"], conformance_run.seed)
+    )
+
+
+@_fuzzed("smat")
+def test_fuzz_smat(case, conformance_run, conformance_recorder):
+    conformance_recorder(
+        fuzz.run_case(case, conformance_run.target.products["smat"], conformance_run.seed)
+    )

@@ -1,0 +1,182 @@
+"""summary.json: the machine-readable record of a run (schema: specs/schemas/summary.schema.json).
+
+Built from the rule results and the run settings, then passed through the target's redactor as
+a whole, so no secret can reach the file whatever a scenario or check put in a message.
+"""
+
+import hashlib
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+from conformance import __version__
+from conformance.contract_files import specs_dir
+from conformance.outcomes import Outcome
+from conformance.verdict import EXIT_CODES, RuleResult, counts
+
+SCHEMA_VERSION = 1
+_EVIDENCE_PER_RULE = 3
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def contract_hashes() -> dict[str, dict[str, str]]:
+    """sha256 of every spec and scenario file the run read, by path relative to specs/."""
+    root = specs_dir()
+    specs = sorted([*root.glob("*.yaml"), *root.glob("schemas/*.json")])
+    scenarios = sorted((root / "scenarios").glob("**/*.yaml"))
+    return {
+        "specs": {str(p.relative_to(root)): _sha256(p) for p in specs},
+        "scenarios": {str(p.relative_to(root)): _sha256(p) for p in scenarios},
+    }
+
+
+def _credential_names(product) -> list[str]:
+    """Environment variable names (never values) the product's credentials come from."""
+    names = []
+    for auth in product.auths.values():
+        for value in auth.curl_headers().values():
+            names += [
+                w.strip('${}()"') for w in value.replace("$", " $").split() if w.startswith("$")
+            ]
+    return sorted({n for n in names if n and n.replace("_", "").isalnum()})
+
+
+def _rule_entry(result: RuleResult) -> dict:
+    rule = result.rule
+    entry = {
+        "id": rule.id,
+        "level": rule.level,
+        "status": result.status,
+        "statement": rule.statement,
+        "operations": list(rule.operations),
+        "citation": {
+            "doc": rule.source.doc,
+            "section": rule.source.section,
+            "quote": rule.source.quote,
+        },
+        "decided_by": [
+            {
+                "source": source,
+                "kind": "check" if ":" in source else "scenario",
+                "counts": dict(sorted(tally.items())),
+            }
+            for source, tally in sorted(result.sources.items())
+        ],
+    }
+    if result.reason:
+        entry["reason"] = result.reason
+    if result.failures:
+        entry["failures"] = [
+            {
+                "source": o.source_id,
+                "message": o.message,
+                "case_id": o.case_id,
+                "exchanges": [vars(e) for e in o.exchanges],
+            }
+            for o in result.failures[:_EVIDENCE_PER_RULE]
+        ]
+        entry["failure_count"] = len(result.failures)
+    return entry
+
+
+def build(
+    *,
+    run,
+    results: list[RuleResult],
+    verdict: str,
+    outcomes: list[Outcome],
+    unreachable: dict[str, str],
+    suite_errors: list[str],
+    started: float,
+    item_seconds: dict[str, float],
+) -> dict:
+    target = run.target
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "verdict": verdict,
+        "exit_code": EXIT_CODES[verdict],
+        "suite_version": __version__,
+        "profile": run.profile,
+        "seed": run.seed,
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "durations": {
+            "total_seconds": round(time.time() - started, 2),
+            "items_seconds": {k: round(v, 2) for k, v in sorted(item_seconds.items())},
+        },
+        "target": {
+            "name": target.name,
+            "file": str(run.target_file),
+            "sha256": _sha256(run.target_file) if run.target_file.is_file() else None,
+            "products": {
+                name: {
+                    "base_url": p.base_url,
+                    "credentials_from": _credential_names(p),
+                    "has_low_privilege": p.has_low_privilege,
+                }
+                for name, p in target.products.items()
+            },
+        },
+        "unreachable": unreachable,
+        "suite_errors": suite_errors,
+        "counts": {
+            "rules": counts(results),
+            "outcomes": dict(Counter(str(o.status) for o in outcomes)),
+        },
+        "rules": [_rule_entry(r) for r in results],
+        "contract_sha256": contract_hashes(),
+        "reports": {
+            "dir": str(run.report_dir),
+            "junit": str(run.report_dir / "junit.xml"),
+            "html": str(run.report_dir / "report.html"),
+        },
+    }
+    return target.redactor().data(document)
+
+
+def write(path: Path, document: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def screen_lines(document: dict) -> list[str]:
+    """The one-screen end of a run: failed MUST first, warnings, skipped, then a count."""
+    rules = document["rules"]
+    lines = [
+        "",
+        f"conformance: {document['target']['name']} · profile {document['profile']}"
+        f" · seed {document['seed']}",
+    ]
+    for cause in document["unreachable"].items():
+        lines.append(f"  UNREACHABLE [{cause[0]}] {cause[1]}")
+    for status, label in (
+        ("failed", "FAILED (MUST)"),
+        ("warning", "WARNING (SHOULD)"),
+        ("inconclusive", "INCONCLUSIVE"),
+    ):
+        for rule in (r for r in rules if r["status"] == status):
+            first = (rule.get("failures") or [{}])[0].get("message") or rule.get("reason", "")
+            lines.append(
+                f"  {label:17} {rule['id']:38} {rule['citation']['doc']}"
+                f" § {rule['citation']['section']}"
+            )
+            if first:
+                lines.append(f"  {'':17} {first[:200]}")
+    skipped = [r for r in rules if r["status"] == "skipped"]
+    for rule in skipped:
+        lines.append(f"  {'skipped':17} {rule['id']:38} {rule.get('reason', '')[:120]}")
+    for error in document["suite_errors"][:5]:
+        lines.append(f"  SUITE ERROR       {error}")
+    tally = document["counts"]["rules"]
+    lines.append(
+        f"  {tally['passed']} rules passed, {tally['failed']} failed, "
+        f"{tally['warning']} warned, {tally['skipped']} skipped, "
+        f"{tally['inconclusive']} inconclusive"
+    )
+    lines.append(f"verdict: {document['verdict'].upper()}  (exit {document['exit_code']})")
+    reports = document["reports"]
+    lines.append(f"reports: {reports['dir']}/summary.json, {reports['junit']}, {reports['html']}")
+    return lines
