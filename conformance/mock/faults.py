@@ -46,7 +46,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault("por-success-details-empty", "POR-SUCCESS-LISTS-KEYS",
           "an accepted status update answers with an empty successDetails"),
     Fault("por-model-not-list-accepted", "POR-TYPES-ENFORCED",
-          "a model that is an object, string or number is accepted as an empty batch"),
+          "a model that is one object (not a list) is accepted as a one-item batch"),
     Fault("por-messages-reworded", "POR-MESSAGES",
           "rejections say \"Order not found\" / \"Key required\" instead of the documented texts"),
     # ------------------------------------------------------ UpdateContactInterfaceStatus (001)

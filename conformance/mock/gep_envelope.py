@@ -39,7 +39,7 @@ class GepOperation:
     items_of: Callable[[object, MockContext], list]  # may raise BodyRejected
     check_item: Callable[[object, MockContext], list[Problem]]
     key_of: Callable[[object], str | None]
-    success_key_of: Callable[[dict, MockContext], str]
+    success_key_of: Callable[[dict, MockContext], str | None]  # None: not listed
     apply_item: Callable[[dict, MockContext], None]
     generic_exception: bool = False  # whole-batch rejections wear 003's generic Exception entry
 
@@ -92,7 +92,7 @@ def _apply(ctx: MockContext, op: GepOperation, items: list[dict]) -> list[str]:
     with ctx.store.lock:
         for item in items:
             op.apply_item(item, ctx)
-        keys = [op.success_key_of(item, ctx) for item in items]
+        keys = [k for k in (op.success_key_of(item, ctx) for item in items) if k is not None]
         if ctx.faults.on("gep-success-lists-row-ids"):
             keys = [ctx.store.new_row_id() for _ in keys]
     return list(dict.fromkeys(keys))

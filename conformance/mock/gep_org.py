@@ -100,8 +100,10 @@ def _member(member: object, members: tuple | None, ctx: MockContext) -> list[Pro
         problems.append(_v("isDefault must be a boolean"))
     if problems or members is None or faults.on("org-structure-members-not-checked"):
         return problems
-    if not any((not code or m.entity_code == code) and m.entity_type == kind
-               and m.lob_entity_code == lob for m in members):
+    codes_only = faults.on("org-accepts-unknown-entity-type")  # the defect skips type and LOB
+    if not any((not code or m.entity_code == code)
+               and (codes_only or not kind or m.entity_type == kind)
+               and (codes_only or not lob or m.lob_entity_code == lob) for m in members):
         return [_v("Org entities do not match with the structure")]
     return []
 

@@ -25,8 +25,8 @@ def items_of(body: object, ctx: MockContext) -> list:
     if model is None:
         return []
     if not isinstance(model, list):
-        if ctx.faults.on("por-model-not-list-accepted"):
-            return []
+        if ctx.faults.on("por-model-not-list-accepted"):  # a lenient binder's reading
+            return [model] if isinstance(model, dict) else []
         raise BodyRejected(Problem("Validation", "model must be a list of objects"))
     return model
 
@@ -55,8 +55,8 @@ def key_of(item: object) -> str | None:
     return key if isinstance(key, str) and key.strip() else None
 
 
-def success_key_of(item: dict, ctx: MockContext) -> str:
-    return item.get("key") or ""
+def success_key_of(item: dict, ctx: MockContext) -> str | None:
+    return None if ctx.faults.on("por-success-details-empty") else item.get("key") or ""
 
 
 def apply_item(item: dict, ctx: MockContext) -> None:

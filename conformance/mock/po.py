@@ -89,7 +89,7 @@ def _shape(results: list[dict], ctx: MockContext, txn: object) -> object:
         return {"errors": [], "processStatus": "SUCCESS", "sourceTxnId": txn}
     first = dict(results[0])
     first["errors"] = [e for r in results for e in r["errors"]]
-    if any(r["processStatus"] == "FAILED" for r in results):
+    if any(r.get("processStatus") == "FAILED" for r in results):
         first["processStatus"] = "FAILED"
     return first
 
