@@ -73,7 +73,8 @@ async def read_json(request: Request, *, content_type_required: bool = False) ->
 
 def json_response(payload: object, status: int, *, media: str = JSON_MEDIA_TYPE,
                   headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # ASCII escapes: an echoed lone surrogate (valid in JSON text, not in UTF-8) stays writable
+    body = json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     return Response(body, status_code=status, media_type=media, headers=headers)
 
 
