@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from conformance import run_settings
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
+from conformance.suite import settings as run_settings
 from conformance.verdict import EXIT_CODES
 
 EXIT_USAGE, EXIT_INCONCLUSIVE = 2, 3

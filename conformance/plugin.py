@@ -57,7 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _RUN
     if not _active(config):
         return
-    from conformance import run_settings
+    from conformance.suite import settings as run_settings
 
     option = config.option
     if not _is_worker(config):
@@ -86,7 +86,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
     if not _is_worker(config):
-        from conformance.session import Certification
+        from conformance.suite.certification import Certification
 
         certification = Certification(config, _RUN)
         config.pluginmanager.register(certification, "conformance-certification")
@@ -97,7 +97,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     global _RUN
     run, _RUN = _RUN, None
     if run is not None and not _is_worker(config) and run.default_report_dir:
-        from conformance.run_settings import copy_to_latest
+        from conformance.suite.settings import copy_to_latest
 
         copy_to_latest(run.report_dir)
 
@@ -151,7 +151,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if _RUN is None or call.when != "call":
         return report
-    from conformance.session import settle_report
+    from conformance.suite.certification import settle_report
 
     settle_report(report, item.stash.get(OUTCOMES, []), _RUN, item)
     return report

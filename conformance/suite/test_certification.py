@@ -1,7 +1,7 @@
 """One item per scripted scenario and one per fuzzed operation; each records its outcomes.
 
 The items never raise for the target's behaviour: the plugin turns their outcomes into the
-item's pass/fail/skip (`conformance.session.settle_report`) and into the verdict.
+item's pass/fail/skip (`conformance.suite.certification.settle_report`) and into the verdict.
 """
 
 import random
