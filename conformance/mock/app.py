@@ -44,5 +44,6 @@ def create_app(faults=(), variant: str = "reference") -> Starlette:
                 Route(RESET_PATH, reset, methods=["POST"])],
         exception_handlers={HTTPException: _http_error, PlantedServerError: _planted_server_error},
     )
+    app.router.redirect_slashes = False  # a trailing slash is an unknown path (404), not a 307
     app.state.mock = ctx
     return app

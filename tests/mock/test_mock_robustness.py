@@ -134,6 +134,7 @@ def test_malformed_and_mistyped_bodies_never_get_a_5xx(ref, endpoint):
 def test_unknown_paths_and_wrong_methods_answer_json(ref):
     for method, path in [("GET", "/"), ("GET", "/nope"), ("DELETE", POR_PATH), ("GET", PO_PATH),
                          ("POST", POR_PATH), ("PUT", "/Smat/V1/whatever"),
+                         ("PUT", POR_PATH + "/"), ("POST", PO_PATH + "/x"),
                          ("POST", "/Smat/V1/Projects('RS')/Nope")]:
         response = ref.send(method, path, {}, headers=ref.smat_auth)
         assert response.status_code in (404, 405), (method, path)
