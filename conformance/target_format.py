@@ -184,9 +184,8 @@ class TableReader:
     def env(self, table: Mapping, key: str, where: str) -> str:
         var = self.string(table, key, where, "the name of an environment variable")
         if not os.environ.get(var):
-            raise self.fail(
-                where, key, f"names {var}, which is not set", "export it before running"
-            )
+            problem = f"{where} {key} names {var}, which is not set"
+            raise UsageError(f"{self.path}: {problem} — export it before running")
         return var
 
     # ------------------------------------------------------------------ one product
