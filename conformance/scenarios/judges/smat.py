@@ -73,11 +73,20 @@ def value_holds_sent_events(ctx: Context) -> Failure | None:
 
 @judge("event_present_once", "smat")
 def event_present_once(ctx: Context) -> Failure | None:
+    """Once in value, and an event sent with its PpeId keeps it (a new PpeId is a new row).
+
+    Scenarios send a PpeId only for events that exist (the target's, or seen in an earlier
+    step), since a target may ignore one sent for an event that does not exist.
+    """
     for wanted in _wanted(ctx):
         found = matches(_events(ctx), wanted)
         if len(found) != 1:
             return Failure(f"{len(found)} events matching {_name(wanted)}",
                            "the event exactly once: updated, not duplicated")
+        sent_id, got_id = wanted.get("PpeId"), found[0].get("PpeId")
+        if sent_id is not None and got_id is not None and not same_value(sent_id, got_id):
+            return Failure(f"PpeId {got_id!r} for the event sent with PpeId {sent_id!r}",
+                           "the existing event updated under its PpeId, not inserted anew")
     return None
 
 
@@ -125,11 +134,14 @@ def cannot_update(ctx: Context) -> Failure | None:
 
 @judge("event_defaults", "smat")
 def event_defaults(ctx: Context) -> Failure | None:
-    """Indicators not sent come back N and an unsent PaymentPercent 0 (absent/null: not shown)."""
+    """Indicators not sent come back N and an unsent PaymentPercent 0.
+
+    A field the answer leaves out shows nothing; a null is not the documented default N.
+    """
     for wanted in _wanted(ctx):
         for event in matches(_events(ctx), wanted)[:1]:
             for field in INDICATORS:
-                if field not in wanted and event.get(field) not in (None, "N"):
+                if field not in wanted and field in event and event[field] != "N":
                     return Failure(f"{field} {event[field]!r}", f"{field} 'N' by default")
             if "PaymentPercent" not in wanted and event.get("PaymentPercent") is not None and \
                     not same_value(0, event["PaymentPercent"]):
