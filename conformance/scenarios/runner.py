@@ -82,6 +82,7 @@ class _Run:
     def step(self, step: Step) -> bool:
         """Send one step and judge it; False when the scenario cannot go on."""
         request = self.request(step)
+        arguments = [self.resolver.resolve(e.args) for e in step.expect]  # before sending
         response, exchange = self.send(self.product, request.method, request.path,
                                        **request.send_kwargs())
         self.exchanges.append(exchange)
@@ -90,9 +91,9 @@ class _Run:
         answer = Answer.of(response)
         before = dict(self.events_seen)
         passed, judged = True, set()
-        for expectation in step.expect:
+        for expectation, args in zip(step.expect, arguments, strict=True):
             ctx = Context(self.scenario.product, self.scenario.operation, answer, request.body,
-                          self.resolver.resolve(expectation.args), before)
+                          args, before)
             try:
                 failure = evaluate(expectation.judge, ctx)
             except (LookupError, TypeError, ValueError, AttributeError) as error:
