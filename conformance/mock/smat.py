@@ -109,10 +109,14 @@ def upsert(agreement: Agreement, events: list[dict], ctx: MockContext) -> list[d
         if is_new:
             created.append(event)
     agreement.events = working
-    if ctx.faults.on("smat-value-omits-new-events"):
-        return before if ctx.variant.smat_value_all_events else [
-            e for e in touched if all(e is not c for c in created)]
-    return copy.deepcopy(working if ctx.variant.smat_value_all_events else touched)
+    if ctx.variant.smat_value_all_events:
+        value = before if ctx.faults.on("smat-value-omits-new-events") else working
+    else:  # the PO's events with a sent AttpId: the touched ones (and any duplicate rows)
+        sent_ids = {e.get("AttpId") for e in touched}
+        value = [e for e in working if e.get("AttpId") in sent_ids]
+        if ctx.faults.on("smat-value-omits-new-events"):
+            value = [e for e in value if all(e is not c for c in created)]
+    return copy.deepcopy(value)
 
 
 def _agreement(match: re.Match, ctx: MockContext) -> Agreement:
