@@ -22,7 +22,7 @@ from conformance.scenarios.judges import find_judge
 from conformance.scenarios.model import Expectation, Scenario, Step
 from conformance.scenarios.templating import Resolver, placeholders
 
-ARGUMENTS = ("text", "fields", "event", "valid", "invalid", "either", "whole_rejection_allowed")
+ARGUMENTS = ("text", "fields", "event", "valid", "invalid", "either")
 
 
 def scenarios_dir() -> Path:

@@ -42,9 +42,10 @@ def error_keys(ctx: Context) -> list[str]:
 def sent_keys(ctx: Context) -> list[str]:
     """The keys the request sent, by operation: model[].key, [].clientContactCode, [].entityCode."""
     items = ctx.sent.get("model") if isinstance(ctx.sent, dict) else ctx.sent
+    if not isinstance(items, list):
+        return []
     name = KEY_FIELD[ctx.operation]
-    return [str(i[name]) for i in items or [] if isinstance(i, dict) and i.get(name) not in
-            (None, "")] if isinstance(items, list) else []
+    return [str(i[name]) for i in items if isinstance(i, dict) and i.get(name) not in (None, "")]
 
 
 def _status_code(body: dict[str, Any] | None) -> str | None:
@@ -52,11 +53,14 @@ def _status_code(body: dict[str, Any] | None) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _is_4xx_code(code: str | None) -> bool:
+    return code is not None and len(code) == 3 and code.startswith("4") and code.isdigit()
+
+
 def is_rejection(ctx: Context) -> bool:
     if 400 <= ctx.answer.status < 500:
         return True
-    code = _status_code(envelope(ctx))
-    return ctx.answer.status == 200 and code is not None and code.startswith("4") and len(code) == 3
+    return ctx.answer.status == 200 and _is_4xx_code(_status_code(envelope(ctx)))
 
 
 @judge("accepted", "gep")
@@ -82,9 +86,8 @@ def rejection_answer(ctx: Context) -> Failure | None:
     if ctx.answer.status == 415:
         return None
     body = envelope(ctx)
-    code = _status_code(body) or ""
     if (ctx.answer.status == 200 or 400 <= ctx.answer.status < 500) and (
-        code.startswith("4") and len(code) == 3 and _entries(body, "errorDetails")
+        _is_4xx_code(_status_code(body)) and _entries(body, "errorDetails")
     ):
         return None
     return Failure(
@@ -180,10 +183,9 @@ def batch_outcome(ctx: Context) -> Failure | None:
         return Failure(f"successDetails keys {sorted(listed)}", documented)
     if listed and not valid <= listed:
         return Failure(f"partial success without {sorted(valid - listed)}", documented)
-    if not listed and valid:
-        may_reject = bool(invalid or either or ctx.args.get("whole_rejection_allowed"))
-        if not (may_reject and is_rejection(ctx)):
-            return Failure(ctx.answer.brief(), documented)
+    whole_rejection = (invalid or either) and is_rejection(ctx)
+    if not listed and valid and not whole_rejection:
+        return Failure(ctx.answer.brief(), documented)
     return None
 
 
