@@ -25,6 +25,7 @@ LAYER_OF = {
     "summary": "reports",
     "report": "reports",
     "plugin": "adapters",
+    "suite": "adapters",
     "certify": "adapters",
     "cli": "adapters",
     "coverage": "adapters",
