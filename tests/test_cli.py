@@ -1,0 +1,56 @@
+"""The `conformance` command's own verbs: version, rules, and how it treats a closed pipe."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conformance import __version__
+from conformance.catalog import load_rules
+from conformance.cli import main
+
+
+def test_version_names_the_installed_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"conformance {__version__}"
+
+
+def test_rules_lists_every_rule_with_its_citation(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for rule in load_rules().values():
+        assert rule.id in out
+        assert rule.source.citation() in out
+    assert out.rstrip().endswith(f"{len(load_rules())} rules")
+
+
+def test_rules_of_one_product_only(capsys):
+    assert main(["rules", "--product", "po"]) == 0
+    listed = [
+        line.split()[0] for line in capsys.readouterr().out.splitlines() if line[:1].isupper()
+    ]
+    assert listed and all(rule_id.startswith("PO-") for rule_id in listed)
+
+
+def test_unknown_verb_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["certify-everything"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_gets_no_stack_trace():
+    """`conformance rules | head -1` must not print a BrokenPipeError traceback."""
+    producer = subprocess.Popen(
+        [sys.executable, "-m", "conformance.cli", "rules"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    producer.stdout.readline()
+    producer.stdout.close()  # the reader goes away after one line
+    stderr = producer.stderr.read().decode()
+    producer.stderr.close()
+    assert producer.wait(timeout=30) == 0
+    assert "Traceback" not in stderr
