@@ -1,0 +1,183 @@
+"""report.html: pytest-html's page opened on the verdict, the run's facts and the rule matrix.
+
+`HtmlReport` is a plugin object of pytest-html hooks, registered on the controller of a
+certification run. The page is built from summary.json's document (so page and file agree) and,
+per test row, from the outcomes the item recorded; every string written passes the target's
+redactor once more, although the evidence is recorded masked already.
+"""
+
+import hashlib
+from collections.abc import Callable, Mapping
+from functools import cache
+from html import escape
+from pathlib import Path
+
+from conformance.catalog import load_rules
+from conformance.redaction import Redactor
+from conformance.report import changes, evidence, matrix
+
+SHOWN_PER_ITEM = 10  # failed judgements rendered in one test row; summary.json has the count
+
+
+@cache
+def stylesheet() -> str:
+    return (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
+
+
+def _scenario_digest(hashes: Mapping[str, str]) -> str:
+    """One sha256 over all scenario files (path and hash), short enough for the header."""
+    lines = "".join(f"{path} {digest}\n" for path, digest in sorted(hashes.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def _base_urls(products: Mapping[str, Mapping]) -> str:
+    by_url: dict[str, list[str]] = {}
+    for name, product in products.items():
+        by_url.setdefault(product["base_url"], []).append(name)
+    return "<br>".join(f"{', '.join(names)}: {escape(url)}" for url, names in by_url.items())
+
+
+def verdict_html(document: Mapping) -> str:
+    verdict = document["verdict"]
+    chips = " ".join(
+        f'<span class="badge status-{status}">{n} {status}</span>'
+        for status, n in document["counts"]["rules"].items()
+        if n
+    )
+    lines = "".join(f'<div class="changes">{line}</div>' for line in changes.banner_lines(document))
+    return (
+        f'<div class="verdict verdict-{escape(verdict)}" id="verdict">'
+        f'<span class="word">{escape(verdict.upper())}</span>'
+        f"<span>exit code {document['exit_code']}</span><span>{chips}</span>{lines}</div>"
+    )
+
+
+def facts_html(document: Mapping) -> str:
+    """Target (base URLs, never secrets), profile, seed, suite version and contract hashes."""
+    target = document["target"]
+    hashes = document["contract_sha256"]
+    specs = ", ".join(
+        f"{escape(Path(p).name)} {h[:12]}" for p, h in hashes["specs"].items() if p.endswith("yaml")
+    )
+    seed = document["seed"]
+    facts = [
+        (
+            "Target",
+            f"{escape(target['name'])} ({escape(Path(target['file']).name)}"
+            f" sha256 {str(target.get('sha256') or '')[:12]})",
+        ),
+        ("Base URLs", _base_urls(target["products"])),
+        ("Profile", escape(document["profile"])),
+        (
+            "Seed",
+            f"{seed} (repeat: conformance run --seed {seed} --profile "
+            f"{escape(document['profile'])})",
+        ),
+        ("Suite version", escape(document["suite_version"])),
+        ("Started", escape(document["started_at"])),
+        ("Spec sha256", specs),
+        (
+            "Scenarios sha256",
+            f"{len(hashes['scenarios'])} files, combined "
+            f"{_scenario_digest(hashes['scenarios'])[:12]}",
+        ),
+    ]
+    cells = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts)
+    return f'<dl class="facts">{cells}</dl>'
+
+
+def failures_html(document: Mapping, statuses: tuple[str, ...], title: str, anchor: str) -> str:
+    """Every failing rule's recorded failures with their evidence (summary.json's `failures`)."""
+    parts = []
+    for rule in (r for r in document["rules"] if r["status"] in statuses):
+        shown = rule.get("failures") or []
+        parts.append(
+            f'<h3 id="evidence-{escape(rule["id"])}">{escape(rule["id"])} ({rule["level"]},'
+            f" {escape(rule['status'])}) · {escape(rule['citation']['doc'])} §"
+            f" {escape(rule['citation']['section'])}</h3>"
+        )
+        if rule.get("reason") and rule["status"] == "waived":
+            parts.append(f"<p>{escape(rule['reason'])}</p>")
+        parts += [evidence.failure_html(rule["id"], failure) for failure in shown]
+        more = rule.get("failure_count", len(shown)) - len(shown)
+        if more > 0:
+            parts.append(
+                f'<p class="note">… and {more} more failure(s) of this rule: each test row'
+                " below carries its own evidence</p>"
+            )
+    if not parts:
+        return ""
+    return f'<div class="report-section" id="{anchor}"><h2>{title}</h2>{"".join(parts)}</div>'
+
+
+def page_prefix(document: Mapping) -> list[str]:
+    """What the page opens on: verdict, facts, then the rule matrix."""
+    return [
+        f"<style>{stylesheet()}</style>",
+        verdict_html(document),
+        facts_html(document),
+        matrix.matrix_html(document["rules"]),
+    ]
+
+
+def page_postfix(document: Mapping) -> list[str]:
+    """After the matrix: changes since the baseline, waivers, failures, waived deviations."""
+    parts = []
+    if document.get("baseline"):
+        parts.append(changes.baseline_html(document["baseline"]))
+    if document.get("waivers"):
+        parts.append(changes.waivers_html(document["waivers"]))
+    parts.append(
+        failures_html(document, ("failed", "warning"), "Failures and evidence", "failures")
+    )
+    parts.append(failures_html(document, ("waived",), "Waived deviations", "waived"))
+    return [p for p in parts if p]
+
+
+def item_evidence(outcomes: list[Mapping]) -> str:
+    """The failed judgements of one test item (its outcome dicts), with their evidence."""
+    rules = load_rules()
+    failed = [o for o in outcomes if o.get("status") == "failed"]
+    parts = []
+    for outcome in failed[:SHOWN_PER_ITEM]:
+        rule = rules.get(outcome["rule_id"])
+        heading = outcome["rule_id"]
+        if rule is not None:
+            heading += f" ({rule.level}) · {rule.source.citation()}"
+        parts.append(evidence.failure_html(outcome["rule_id"], outcome, heading))
+    if len(failed) > SHOWN_PER_ITEM:
+        parts.append(f'<p class="note">… and {len(failed) - SHOWN_PER_ITEM} more</p>')
+    return "".join(parts)
+
+
+class HtmlReport:
+    """pytest-html hooks of a certification run; `summary` returns the final summary document."""
+
+    def __init__(self, summary: Callable[[], dict | None], redactor: Redactor, title: str):
+        self._summary, self._redactor, self._title = summary, redactor, title
+
+    def _safe(self, html: str) -> str:
+        return self._redactor.text(html) or ""
+
+    def pytest_html_report_title(self, report) -> None:
+        report.title = self._safe(f"Conformance report · {self._title}")
+
+    def pytest_html_results_summary(self, prefix, summary, postfix, session) -> None:
+        document = self._summary()
+        if document is None:
+            return
+        prefix.extend(self._safe(part) for part in page_prefix(document))
+        postfix.extend(self._safe(part) for part in page_postfix(document))
+
+    def pytest_html_results_table_header(self, cells) -> None:
+        cells.insert(2, "<th>Failed rules</th>")
+
+    def pytest_html_results_table_row(self, report, cells) -> None:
+        outcomes = getattr(report, "conformance_outcomes", None) or []
+        failed = dict.fromkeys(o["rule_id"] for o in outcomes if o.get("status") == "failed")
+        cells.insert(2, f'<td class="col-rules">{escape(", ".join(failed))}</td>')
+
+    def pytest_html_results_table_html(self, report, data) -> None:
+        outcomes = getattr(report, "conformance_outcomes", None) or []
+        if any(o.get("status") == "failed" for o in outcomes):
+            data.append(self._safe(item_evidence(outcomes)))

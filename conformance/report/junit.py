@@ -1,0 +1,45 @@
+"""What a JUnit test case says when it fails: the rule, its citation, the evidence to rerun.
+
+CI tools (GitLab, GitHub, Jenkins) show a failed test case's message and text, nothing else of
+ours, so each failed judgement names its rule id, level and document sentence, the
+`Received / Documented` message, the case id and a curl line with credentials as $ENV_VARS.
+"""
+
+from collections.abc import Iterable, Mapping
+
+from conformance.catalog import Rule
+from conformance.outcomes import Outcome
+from conformance.redaction import Redactor
+
+SHOWN = 5  # failed judgements written per test case; the rest are counted
+
+
+def rule_line(rule_id: str, rules: Mapping[str, Rule]) -> str:
+    """ "RULE-ID (MUST) doc § section: “quote”" — the citation a vendor can look up."""
+    rule = rules.get(rule_id)
+    if rule is None:
+        return rule_id
+    quote = f": “{rule.source.quote}”" if rule.source.quote else ""
+    return f"{rule_id} ({rule.level}) {rule.source.citation()}{quote}"
+
+
+def failure_text(outcomes: list[Outcome], rules: Mapping[str, Rule], redactor: Redactor) -> str:
+    """The failure text of a test case whose judgements failed (masked again, to be sure)."""
+    lines = []
+    for outcome in outcomes[:SHOWN]:
+        lines.append(rule_line(outcome.rule_id, rules))
+        if outcome.message:
+            lines.append(f"  {outcome.message}")
+        lines.append(f"  case: {outcome.case_id or outcome.source_id}")
+        curls = [e.curl for e in outcome.exchanges if e.curl]
+        if curls:
+            lines.append(f"  reproduce: {curls[-1]}")
+    if len(outcomes) > SHOWN:
+        lines.append(f"... and {len(outcomes) - SHOWN} more")
+    return redactor.text("\n".join(lines)) or ""
+
+
+def properties(outcomes: Iterable[Outcome], rules: Mapping[str, Rule]) -> list[tuple[str, str]]:
+    """JUnit <property> pairs: one `rule` per failed rule, with its citation."""
+    failed = dict.fromkeys(o.rule_id for o in outcomes)
+    return [("rule", rule_line(rule_id, rules)) for rule_id in failed]
