@@ -1,5 +1,7 @@
 """The `conformance` command's own verbs: version, rules, and how it treats a closed pipe."""
 
+import sys
+
 import pytest
 
 from conformance import __version__
@@ -44,6 +46,9 @@ def test_a_reader_that_stops_early_is_not_an_error(capfd, monkeypatch):
     def writes_into_a_closed_pipe(args):
         raise BrokenPipeError(32, "Broken pipe")
 
+    redirected = []
     monkeypatch.setattr("conformance.cli._rules_main", writes_into_a_closed_pipe)
+    monkeypatch.setattr("conformance.cli.os.dup2", lambda src, dst: redirected.append(dst))
     assert main(["rules"]) == 0
+    assert redirected == [sys.stdout.fileno()]  # the final flush goes nowhere instead of raising
     assert "Traceback" not in capfd.readouterr().err
