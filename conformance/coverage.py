@@ -42,14 +42,18 @@ def spec_places() -> dict[str, list[str]]:
     return found
 
 
-def scenario_ids() -> dict[str, list[str]]:
+def scenario_ids() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Rule id -> scenarios whose request meets it, and rule id -> scenarios that break it."""
     from conformance.scenarios import load_scenarios
 
-    found: dict[str, list[str]] = defaultdict(list)
+    met: dict[str, list[str]] = defaultdict(list)
+    broken: dict[str, list[str]] = defaultdict(list)
     for scenario in load_scenarios():
-        for rule_id in scenario.rules:
-            found[rule_id].append(scenario.id)
-    return found
+        for rule_id in scenario.met:
+            met[rule_id].append(scenario.id)
+        for rule_id in scenario.breaks:
+            broken[rule_id].append(scenario.id)
+    return met, broken
 
 
 def check_names() -> dict[str, list[str]]:
@@ -71,7 +75,8 @@ def _cell(items: list[str], limit: int = 6) -> str:
 
 def render() -> str:
     rules = load_rules()
-    specs, scenarios, checks = spec_places(), scenario_ids(), check_names()
+    specs, checks = spec_places(), check_names()
+    met, broken = scenario_ids()
     lines = [
         "# Coverage: rule -> spec -> scenarios -> checks",
         "",
@@ -80,21 +85,32 @@ def render() -> str:
         "",
         f"{len(rules)} rules; "
         f"{sum(1 for r in rules if specs.get(r))} stated in a spec (`x-rules`), "
-        f"{sum(1 for r in rules if scenarios.get(r))} judged by scenarios, "
+        f"{sum(1 for r in rules if met.get(r))} met and "
+        f"{sum(1 for r in rules if broken.get(r))} broken on purpose by scenarios, "
         f"{sum(1 for r in rules if checks.get(r))} judged by checks on generated cases.",
         "",
-        "| rule | level | citation | spec places | scenarios | checks |",
-        "|---|---|---|---|---|---|",
+        "| rule | level | citation | spec places | scenarios meeting it | scenarios breaking it "
+        "| checks |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in rules.values():
         lines.append(
             f"| `{rule.id}` | {rule.level} | {rule.source.citation()} | "
-            f"{_cell(specs.get(rule.id, []), 3)} | {_cell(scenarios.get(rule.id, []))} | "
-            f"{_cell(checks.get(rule.id, []))} |"
+            f"{_cell(specs.get(rule.id, []), 3)} | {_cell(met.get(rule.id, []))} | "
+            f"{_cell(broken.get(rule.id, []))} | {_cell(checks.get(rule.id, []))} |"
         )
-    untested = [r.id for r in rules.values() if not scenarios.get(r.id) and not checks.get(r.id)]
+    untested = [r.id for r in rules.values() if not met.get(r.id) and not checks.get(r.id)]
     lines += ["", "## Rules nothing judges yet", ""]
     lines += [f"- `{rule_id}`" for rule_id in untested] or ["None: every rule is judged."]
+    lines += [
+        "",
+        "## Rules no request can break",
+        "",
+        "Their broken side is a faulty answer, caught by a judge or check (unit-tested on",
+        "hand-made answers, and proved against the mock's planted faults):",
+        "",
+    ]
+    lines += [f"- `{r.id}`" for r in rules.values() if met.get(r.id) and not broken.get(r.id)]
     return "\n".join(lines) + "\n"
 
 

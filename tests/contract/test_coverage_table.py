@@ -1,0 +1,23 @@
+"""specs/COVERAGE.md is current, and it accounts for every rule."""
+
+from conformance.catalog import load_rules
+from conformance.coverage import check_names, coverage_path, render, scenario_ids, spec_places
+
+
+def test_checked_in_table_equals_a_fresh_generation():
+    assert coverage_path().read_text(encoding="utf-8") == render(), (
+        "specs/COVERAGE.md is stale: run `python -m conformance.coverage --write` and commit it"
+    )
+
+
+def test_every_rule_is_stated_in_a_spec_and_judged():
+    specs, checks = spec_places(), check_names()
+    met, _ = scenario_ids()
+    for rule_id in load_rules():
+        assert specs.get(rule_id), f"{rule_id}: no spec place carries it in x-rules"
+        assert met.get(rule_id) or checks.get(rule_id), f"{rule_id}: no scenario or check judges it"
+
+
+def test_table_has_one_row_per_rule():
+    rows = [line for line in render().splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == list(load_rules())
