@@ -1,0 +1,68 @@
+"""Every planted fault of the mock changes the verdict, through the same verdict code a run uses.
+
+For each fault, every scenario of the fault's product (all profiles: what `conformance run
+--profile deep --api <product>` sends as scripted scenarios) runs against a mock with only that
+fault planted, and the outcomes are folded by `conformance.verdict` over the whole catalog. A
+fault on a MUST rule must make the target non-conformant with that rule failed; a fault on a
+SHOULD rule (documented message texts, echo fields) must leave a warning on that rule and, by
+the catalog's design, no MUST failure of its own making. Full `conformance run` invocations
+with a fault are in tests/engine/test_certification_runs.py; this keeps all faults under a minute.
+"""
+
+import random
+
+import pytest
+
+from conformance.catalog import load_rules
+from conformance.contract_files import targets_dir
+from conformance.mock import DEMO_CREDENTIALS
+from conformance.mock.faults import FAULTS
+from conformance.mock.server import start_in_thread
+from conformance.scenarios import load_scenarios, run_scenario
+from conformance.target import load_target
+from conformance.verdict import NON_CONFORMANT, fold_verdict, judge_rules
+
+RULES = load_rules()
+SCENARIOS = load_scenarios()
+
+
+def _certify_scenarios(fault_name: str, monkeypatch) -> dict[str, str]:
+    """Rule id -> status after every scenario of the fault's product ran against the faulty mock."""
+    product = RULES[next(f.rule for f in FAULTS if f.name == fault_name)].products[0]
+    for name, value in DEMO_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    with start_in_thread("127.0.0.1", 0, faults=(fault_name,)) as mock:
+        target = load_target(
+            targets_dir() / "reference.toml", base_url=mock.base_url, products=[product]
+        )
+        outcomes = [
+            outcome
+            for scenario in SCENARIOS
+            if scenario.product == product
+            for outcome in run_scenario(scenario, target, random.Random(7))
+        ]
+    not_run = {p: "not in this run" for p in ("gep", "po", "smat") if p != product}
+    results = judge_rules(RULES, outcomes, not_run)
+    return {r.rule.id: r.status for r in results} | {"__verdict__": fold_verdict(results, {})}
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+def test_fault_changes_the_verdict_on_its_rule(fault, monkeypatch):
+    statuses = _certify_scenarios(fault.name, monkeypatch)
+    if RULES[fault.rule].level == "MUST":
+        assert statuses["__verdict__"] == NON_CONFORMANT
+        assert statuses[fault.rule] == "failed"
+    else:
+        assert statuses[fault.rule] == "warning"
+
+
+def test_the_same_code_certifies_the_mock_without_faults(monkeypatch):
+    """The control: without a planted fault, every rule passes and the verdict is conformant."""
+    for name, value in DEMO_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    with start_in_thread("127.0.0.1", 0) as mock:
+        target = load_target(targets_dir() / "reference.toml", base_url=mock.base_url)
+        outcomes = [o for s in SCENARIOS for o in run_scenario(s, target, random.Random(7))]
+    results = judge_rules(RULES, outcomes, {})
+    assert [r.rule.id for r in results if r.status != "passed"] == []
+    assert fold_verdict(results, {}) == "conformant"
