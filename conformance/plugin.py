@@ -146,7 +146,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         item.stash[OUTCOMES] = []
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: other plugins see pytest's report
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if _RUN is None or call.when != "call":

@@ -6,6 +6,7 @@ a whole, so no secret can reach the file whatever a scenario or check put in a m
 
 import hashlib
 import json
+import textwrap
 import time
 from collections import Counter
 from pathlib import Path
@@ -165,9 +166,14 @@ def screen_lines(document: dict) -> list[str]:
             )
             if first:
                 lines.append(f"  {'':17} {first[:200]}")
-    skipped = [r for r in rules if r["status"] == "skipped"]
-    for rule in skipped:
-        lines.append(f"  {'skipped':17} {rule['id']:38} {rule.get('reason', '')[:120]}")
+    by_reason: dict[str, list[str]] = {}
+    for rule in (r for r in rules if r["status"] == "skipped"):
+        by_reason.setdefault(rule.get("reason", ""), []).append(rule["id"])
+    for reason, ids in by_reason.items():
+        lines.append(f"  {'skipped':17} {len(ids)} rule(s): {reason[:140]}")
+        wrapped = textwrap.wrap(", ".join(ids), 96, initial_indent=" " * 20,
+                                subsequent_indent=" " * 20, break_on_hyphens=False)
+        lines += wrapped[:2] + ([" " * 20 + "..."] if len(wrapped) > 2 else [])
     for error in document["suite_errors"][:5]:
         lines.append(f"  SUITE ERROR       {error}")
     tally = document["counts"]["rules"]
