@@ -25,7 +25,11 @@ WAIVER_STATES = {
 
 def baseline_counts(section: Mapping) -> str:
     """ "2 new failures · 1 fixed · 3 still failing · 0 newly skipped"."""
-    return " · ".join(f"{len(section[c])} {CATEGORY_TITLES[c]}" for c in CATEGORIES)
+    counts = {c: len(section[c]) for c in CATEGORIES}
+    return " · ".join(
+        f"{n} {'new failure' if n == 1 and c == 'new_failures' else CATEGORY_TITLES[c]}"
+        for c, n in counts.items()
+    )
 
 
 def waiver_counts(section: Mapping) -> str:

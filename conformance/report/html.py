@@ -16,6 +16,7 @@ from conformance.catalog import load_rules
 from conformance.redaction import Redactor
 from conformance.report import changes, evidence, matrix
 
+SHOWN_IDS = 12  # failing rule ids linked from the verdict banner
 SHOWN_PER_ITEM = 10  # failed judgements rendered in one test row; summary.json has the count
 
 
@@ -44,7 +45,15 @@ def verdict_html(document: Mapping) -> str:
         for status, n in document["counts"]["rules"].items()
         if n
     )
-    lines = "".join(f'<div class="changes">{line}</div>' for line in changes.banner_lines(document))
+    failing = [r for r in document["rules"] if r["status"] in ("failed", "warning")]
+    banner = changes.banner_lines(document)
+    if failing:
+        links = ", ".join(
+            f'<a href="#rule-{escape(r["id"])}">{escape(r["id"])}</a>' for r in failing[:SHOWN_IDS]
+        )
+        more = f" … and {len(failing) - SHOWN_IDS} more" if len(failing) > SHOWN_IDS else ""
+        banner.insert(0, f"Failing: {links}{more}")
+    lines = "".join(f'<div class="changes">{line}</div>' for line in banner)
     return (
         f'<div class="verdict verdict-{escape(verdict)}" id="verdict">'
         f'<span class="word">{escape(verdict.upper())}</span>'
