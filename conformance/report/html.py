@@ -12,8 +12,9 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
+import pytest
+
 from conformance.catalog import load_rules
-from conformance.redaction import Redactor
 from conformance.report import changes, evidence, matrix
 
 SHOWN_IDS = 12  # failing rule ids linked from the verdict banner
@@ -160,16 +161,32 @@ def item_evidence(outcomes: list[Mapping]) -> str:
 
 
 class HtmlReport:
-    """pytest-html hooks of a certification run; `summary` returns the final summary document."""
+    """pytest-html hooks of a certification run; `summary` returns the final summary document.
 
-    def __init__(self, summary: Callable[[], dict | None], redactor: Redactor, title: str):
-        self._summary, self._redactor, self._title = summary, redactor, title
+    The target's redactor is asked anew for each string: OAuth tokens fetched during the run
+    are secrets it knows only from then on.
+    """
+
+    def __init__(self, summary: Callable[[], dict | None], target):
+        self._summary, self._target = summary, target
 
     def _safe(self, html: str) -> str:
-        return self._redactor.text(html) or ""
+        return self._target.redactor().text(html) or ""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """pytest-metadata's environment table is written into the page too: mask it."""
+        try:
+            from pytest_metadata.plugin import metadata_key
+        except ImportError:
+            return
+        metadata = session.config.stash.get(metadata_key, None) or {}
+        for key, value in list(metadata.items()):
+            if isinstance(value, str):
+                metadata[key] = self._safe(value)
 
     def pytest_html_report_title(self, report) -> None:
-        report.title = self._safe(f"Conformance report · {self._title}")
+        report.title = self._safe(f"Conformance report · {self._target.name}")
 
     def pytest_html_results_summary(self, prefix, summary, postfix, session) -> None:
         document = self._summary()

@@ -114,7 +114,7 @@ def test_a_long_body_is_cut_in_the_page(make_document):
 
 
 def _plugin(document, run):
-    return HtmlReport(lambda: document, run.target.redactor(), run.target.name)
+    return HtmlReport(lambda: document, run.target)
 
 
 def test_the_plugin_fills_the_summary_and_masks_any_secret_that_slipped_in(make_document, run):
@@ -165,3 +165,12 @@ def test_the_title_names_the_target(run, make_document):
     report = SimpleNamespace(title="")
     _plugin(make_document(), run).pytest_html_report_title(report)
     assert report.title == "Conformance report · reference mock"
+
+
+def test_the_environment_table_is_masked_too(run, make_document):
+    from pytest_metadata.plugin import metadata_key
+
+    secret = KNOWN_SECRETS["CONFORMANCE_SMAT_TOKEN"]
+    config = SimpleNamespace(stash={metadata_key: {"Python": "3.11", "ODD": f"x{secret}x"}})
+    _plugin(make_document(), run).pytest_sessionstart(SimpleNamespace(config=config))
+    assert config.stash[metadata_key] == {"Python": "3.11", "ODD": f"x{MASK}x"}
