@@ -14,13 +14,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
+import requests
 import schemathesis
 from faker import Faker
 from hypothesis import strategies as st
 
 from conformance.checks import judge
 from conformance.checks.contract import spec_path
-from conformance.exchange import record_exchange
+from conformance.exchange import describe_transport_error, record_exchange
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status
 from conformance.target import ProductTarget
 
@@ -161,13 +162,7 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
         response = case.call(
             base_url=product.base_url, session=product.session(), timeout=product.timeout
         )
-    except Exception as error:  # transport: refused, timeout, reset, credentials unobtainable
-        import requests
-
-        if not isinstance(error, requests.RequestException):
-            raise
-        from conformance.exchange import describe_transport_error
-
+    except requests.RequestException as error:  # refused, timeout, reset, no credentials
         return [
             Outcome(
                 rule_id=NO_SERVER_ERROR_RULE[product.product],

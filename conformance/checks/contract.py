@@ -118,6 +118,8 @@ def _rule_of(error: jsonschema.ValidationError, operation_id: str) -> str:
         for name in [k for k in error.validator_value if k not in present]:
             candidates = schema.get("properties", {}).get(name, {}).get("x-rules", []) or candidates
     hint = _HINTS.get(keyword, "TYPES")
+    if keyword == "type" and error.instance is None:  # null where a value is due: missing
+        hint = "MANDATORY"
     fitting = [r for r in candidates if is_input_rule(r) and hint in r]
     return fitting[0] if fitting else TYPES_RULE[operation_id]
 

@@ -44,7 +44,9 @@ class LocalServer:
         self._server.daemon_threads = True
         self._server.block_on_close = False  # keep-alive handler threads end with the process
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

@@ -21,8 +21,9 @@ def load_product(write_target, product: str, base_url: str, auth: str):
 def test_bearer_sends_the_token_of_its_variable(serve, write_target, monkeypatch):
     monkeypatch.setenv("T_BEARER", "bearer-secret-1")
     server = serve(lambda *_: OK)
-    po = load_product(write_target, "po", server.url,
-                      '[po.auth]\ntype = "bearer"\ntoken_env = "T_BEARER"\n')
+    po = load_product(
+        write_target, "po", server.url, '[po.auth]\ntype = "bearer"\ntoken_env = "T_BEARER"\n'
+    )
     response, exchange = send(po, "POST", "/service/v1/po/modify", json_body={})
     assert response.status_code == 200
     assert server.requests[0]["headers"]["authorization"] == "Bearer bearer-secret-1"
@@ -35,9 +36,12 @@ def test_basic_sends_user_and_password(serve, write_target, monkeypatch):
     monkeypatch.setenv("B_USER", "alice")
     monkeypatch.setenv("B_PASS", "pass-secret-2")
     server = serve(lambda *_: OK)
-    gep = load_product(write_target, "gep", server.url,
-                       '[gep.auth]\ntype = "basic"\nusername_env = "B_USER"\n'
-                       'password_env = "B_PASS"\n')
+    gep = load_product(
+        write_target,
+        "gep",
+        server.url,
+        '[gep.auth]\ntype = "basic"\nusername_env = "B_USER"\npassword_env = "B_PASS"\n',
+    )
     _, exchange = send(gep, "PUT", "/x", json_body=[])
     sent = server.requests[0]["headers"]["authorization"]
     assert base64.b64decode(sent.split()[1]) == b"alice:pass-secret-2"
@@ -48,8 +52,10 @@ def test_header_schemes_all_apply_and_are_masked(serve, write_target, monkeypatc
     monkeypatch.setenv("H_TOKEN", "tok-secret-3")
     monkeypatch.setenv("H_USER", "user-77")
     server = serve(lambda *_: OK)
-    auth = ('[[po.auth]]\ntype = "bearer"\ntoken_env = "H_TOKEN"\n'
-            '[[po.auth]]\ntype = "header"\nheaders = { userId = "H_USER" }\n')
+    auth = (
+        '[[po.auth]]\ntype = "bearer"\ntoken_env = "H_TOKEN"\n'
+        '[[po.auth]]\ntype = "header"\nheaders = { userId = "H_USER" }\n'
+    )
     po = load_product(write_target, "po", server.url, auth)
     _, exchange = send(po, "POST", "/m", json_body={"echo": "user-77"})
     headers = server.requests[0]["headers"]
@@ -61,8 +67,10 @@ def test_header_schemes_all_apply_and_are_masked(serve, write_target, monkeypatc
 
 def _token_endpoint(tokens: list[str], forms: list[dict]):
     def handle(method, path, headers, body):
-        forms.append({k: v[0] for k, v in parse_qs(body.decode()).items()} |
-                     {"_auth": headers.get("authorization", "")})
+        forms.append(
+            {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            | {"_auth": headers.get("authorization", "")}
+        )
         return json_answer(200, {"access_token": tokens[len(forms) - 1], "token_type": "Bearer"})
 
     return handle
@@ -76,19 +84,29 @@ def _api_accepting(token: str):
 
 
 @pytest.mark.parametrize("kind", ["oauth2-client-credentials", "oauth2-password"])
-def test_oauth2_fetches_a_token_and_refreshes_it_once_on_401(serve, write_target, monkeypatch,
-                                                           kind):
-    for name, value in {"C_ID": "client-1", "C_SECRET": "client-secret-4", "O_USER": "bob",
-                        "O_PASS": "pw-secret-5"}.items():
+def test_oauth2_fetches_a_token_and_refreshes_it_once_on_401(
+    serve, write_target, monkeypatch, kind
+):
+    for name, value in {
+        "C_ID": "client-1",
+        "C_SECRET": "client-secret-4",
+        "O_USER": "bob",
+        "O_PASS": "pw-secret-5",
+    }.items():
         monkeypatch.setenv(name, value)
     forms: list[dict] = []
     tokens = serve(_token_endpoint(["stale-token-6", "fresh-token-7"], forms))
     api = serve(_api_accepting("fresh-token-7"))
-    extra = 'username_env = "O_USER"\npassword_env = "O_PASS"\n' if kind == "oauth2-password" else ""
+    extra = (
+        'username_env = "O_USER"\npassword_env = "O_PASS"\n' if kind == "oauth2-password" else ""
+    )
     smat = load_product(
-        write_target, "smat", api.url,
+        write_target,
+        "smat",
+        api.url,
         f'[smat.auth]\ntype = "{kind}"\ntoken_url = "{tokens.url}/token"\n'
-        f'client_id_env = "C_ID"\nclient_secret_env = "C_SECRET"\nscope = "api"\n{extra}')
+        f'client_id_env = "C_ID"\nclient_secret_env = "C_SECRET"\nscope = "api"\n{extra}',
+    )
     response, exchange = send(smat, "POST", "/events", json_body={})
     assert response.status_code == 200
     assert len(forms) == 2 and len(api.requests) == 2  # one 401, one refresh, one retry
@@ -110,16 +128,20 @@ def test_refresh_happens_once_then_the_401_is_the_answer(serve, write_target, mo
     tokens = serve(_token_endpoint(["t-1", "t-2", "t-3"], forms))
     api = serve(lambda *_: DENIED)
     gep = load_product(
-        write_target, "gep", api.url,
+        write_target,
+        "gep",
+        api.url,
         f'[gep.auth]\ntype = "oauth2-client-credentials"\ntoken_url = "{tokens.url}/t"\n'
-        'client_id_env = "C_ID"\nclient_secret_env = "C_SECRET"\n')
+        'client_id_env = "C_ID"\nclient_secret_env = "C_SECRET"\n',
+    )
     response, _ = send(gep, "PUT", "/x", json_body=[])
     assert response.status_code == 401
     assert len(api.requests) == 2 and len(forms) == 2
 
 
 def test_token_command_output_is_the_token_and_is_run_again_after_401(
-        serve, write_target, tmp_path):
+    serve, write_target, tmp_path
+):
     counter = tmp_path / "count"
     script = tmp_path / "token.py"
     script.write_text(
@@ -131,22 +153,25 @@ def test_token_command_output_is_the_token_and_is_run_again_after_401(
     )
     api = serve(_api_accepting("cmd-token-2"))
     command = f'["{sys.executable}", "{script}"]'
-    po = load_product(write_target, "po", api.url,
-                      f'[po.auth]\ntype = "token-command"\ncommand = {command}\n')
+    po = load_product(
+        write_target, "po", api.url, f'[po.auth]\ntype = "token-command"\ncommand = {command}\n'
+    )
     response, exchange = send(po, "POST", "/m", json_body={})
     assert response.status_code == 200 and counter.read_text() == "2"
     assert f"$({sys.executable} {script})" in exchange.curl
     assert "cmd-token-2" not in str(exchange)
 
 
-def test_credentials_that_cannot_be_obtained_are_a_transport_failure(serve, write_target,
-                                                                    tmp_path):
+def test_credentials_that_cannot_be_obtained_are_a_transport_failure(serve, write_target, tmp_path):
     api = serve(lambda *_: OK)
     failing = tmp_path / "fail.py"
     failing.write_text("import sys\nsys.exit(3)\n")
-    po = load_product(write_target, "po", api.url,
-                      f'[po.auth]\ntype = "token-command"\ncommand = ["{sys.executable}", '
-                      f'"{failing}"]\n')
+    po = load_product(
+        write_target,
+        "po",
+        api.url,
+        f'[po.auth]\ntype = "token-command"\ncommand = ["{sys.executable}", "{failing}"]\n',
+    )
     response, exchange = send(po, "POST", "/m", json_body={})
     assert response is None and "exited 3 without printing a token" in exchange.transport_error
     assert api.requests == []
@@ -156,9 +181,13 @@ def test_none_and_no_privilege_send_no_credentials(serve, write_target, monkeypa
     monkeypatch.setenv("T_BEARER", "bearer-secret-1")
     monkeypatch.setenv("T_LOW", "low-secret-8")
     server = serve(lambda *_: OK)
-    smat = load_product(write_target, "smat", server.url,
-                        '[smat.auth]\ntype = "bearer"\ntoken_env = "T_BEARER"\n'
-                        '[smat.low_privilege_auth]\ntype = "bearer"\ntoken_env = "T_LOW"\n')
+    smat = load_product(
+        write_target,
+        "smat",
+        server.url,
+        '[smat.auth]\ntype = "bearer"\ntoken_env = "T_BEARER"\n'
+        '[smat.low_privilege_auth]\ntype = "bearer"\ntoken_env = "T_LOW"\n',
+    )
     send(smat, "POST", "/a", json_body={}, privilege="none")
     send(smat, "POST", "/a", json_body={}, privilege="low")
     assert "authorization" not in server.requests[0]["headers"]

@@ -24,15 +24,21 @@ SECRETS = [value for value in mock.DEMO_CREDENTIALS.values() if len(value) >= 4]
 
 
 def conformance(*argv: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "conformance.cli", "run", *argv],
-                          capture_output=True, text=True, timeout=180, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "conformance.cli", "run", *argv],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
 
 
 def summary_of(report_dir: Path) -> dict:
     document = json.loads((report_dir / "summary.json").read_text(encoding="utf-8"))
     schema = json.loads((specs_dir() / "schemas" / "summary.schema.json").read_text())
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
-        document)
+        document
+    )
     return document
 
 
@@ -56,13 +62,26 @@ def test_the_mock_is_certified_conformant_with_valid_reports(tmp_path):
     assert document["target"]["products"]["po"]["credentials_from"]
     junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
     assert junit.is_file() and html.is_file()
-    assert_no_secret_in(done.stdout, done.stderr, (tmp_path / "summary.json").read_text(),
-                        junit.read_text(), html.read_text())
+    assert_no_secret_in(
+        done.stdout,
+        done.stderr,
+        (tmp_path / "summary.json").read_text(),
+        junit.read_text(),
+        html.read_text(),
+    )
 
 
 def test_a_planted_fault_is_non_conformant_naming_its_rule(tmp_path):
-    done = conformance("--mock-fault", "gep-statuscode-as-number", "--api", "gep",
-                       "--profile", "smoke", "--report-dir", str(tmp_path))
+    done = conformance(
+        "--mock-fault",
+        "gep-statuscode-as-number",
+        "--api",
+        "gep",
+        "--profile",
+        "smoke",
+        "--report-dir",
+        str(tmp_path),
+    )
     assert done.returncode == 1, done.stdout[-3000:]
     document = summary_of(tmp_path)
     assert document["verdict"] == "non-conformant"
@@ -75,8 +94,9 @@ def test_a_planted_fault_is_non_conformant_naming_its_rule(tmp_path):
     exchange = evidence["failures"][0]["exchanges"][0]
     assert exchange["request_headers"].get("Authorization") == "***"
     assert "$CONFORMANCE_GEP_TOKEN" in exchange["curl"]
-    assert_no_secret_in(done.stdout, (tmp_path / "summary.json").read_text(),
-                        (tmp_path / "junit.xml").read_text())
+    assert_no_secret_in(
+        done.stdout, (tmp_path / "summary.json").read_text(), (tmp_path / "junit.xml").read_text()
+    )
 
 
 def test_an_unreachable_target_is_inconclusive_with_a_one_line_cause(tmp_path):
@@ -84,13 +104,21 @@ def test_an_unreachable_target_is_inconclusive_with_a_one_line_cause(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, **mock.DEMO_CREDENTIALS}
-    done = conformance("--base-url", f"http://127.0.0.1:{port}", "--api", "po",
-                       "--report-dir", str(tmp_path), env=env)
+    done = conformance(
+        "--base-url",
+        f"http://127.0.0.1:{port}",
+        "--api",
+        "po",
+        "--report-dir",
+        str(tmp_path),
+        env=env,
+    )
     assert done.returncode == 3
     assert "Traceback" not in done.stdout + done.stderr
     cause = [line for line in done.stderr.splitlines() if "inconclusive" in line]
-    assert cause == [f"conformance: inconclusive — [po] base_url http://127.0.0.1:{port}: "
-                     "connection refused"]
+    assert cause == [
+        f"conformance: inconclusive — [po] base_url http://127.0.0.1:{port}: connection refused"
+    ]
     document = summary_of(tmp_path)
     assert document["verdict"] == "inconclusive" and "po" in document["unreachable"]
 
@@ -109,11 +137,27 @@ def test_plain_pytest_under_xdist_gives_the_same_verdict(tmp_path):
         for workers in ([], ["-n", "2"]):
             report_dir = tmp_path / (workers[-1] if workers else "serial")
             done = subprocess.run(
-                [sys.executable, "-m", "pytest", *main_args(), "--conformance-base-url",
-                 running.base_url, "--conformance-api", "po,smat", "--conformance-profile",
-                 "standard", "--conformance-seed", "3", "--conformance-report-dir",
-                 str(report_dir), *workers],
-                capture_output=True, text=True, timeout=180, env=env,
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    *main_args(),
+                    "--conformance-base-url",
+                    running.base_url,
+                    "--conformance-api",
+                    "po,smat",
+                    "--conformance-profile",
+                    "standard",
+                    "--conformance-seed",
+                    "3",
+                    "--conformance-report-dir",
+                    str(report_dir),
+                    *workers,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=180,
+                env=env,
             )
             document = summary_of(report_dir)
             verdicts.append((done.returncode, document["verdict"], failed_rules(document)))

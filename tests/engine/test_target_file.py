@@ -34,36 +34,64 @@ GOOD_SMAT = product_table("smat", "http://127.0.0.1:9")
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (GOOD_SMAT.replace("po_id = 12345", 'po_id = "abc"'),
-         ['[smat.data] po_id: expected an integer, got "abc"',
-          "set it to the Smart Materials PO id (PohId)"]),
-        (GOOD_SMAT.replace("base_url", "base_ur"),
-         ["[smat] base_ur: unknown key", "base_url"]),
-        (GOOD_SMAT.replace("timeout_seconds = 5", 'timeout_seconds = "5"'),
-         ['[smat] timeout_seconds: expected a number, got "5"']),
-        (GOOD_SMAT.replace('ppe_code = "MS1"', "ppe_code = true"),
-         ["[smat.data] existing_event.ppe_code: expected a string or an integer, got true"]),
-        (GOOD_SMAT.replace('project = "PRJ1"\n', ""),
-         ["[smat.data] project: missing", "set it to the Smart Materials project"]),
-        (GOOD_SMAT.replace('language = "English"', 'language = "English"\ncolour = "red"'),
-         ["[smat.data] colour: unknown key"]),
-        (GOOD_SMAT.replace('type = "none"', 'type = "magic"'),
-         ["[smat.auth] type: unknown type 'magic'", "bearer"]),
-        (GOOD_SMAT.replace('"http://127.0.0.1:9"', '""'),
-         ["[smat] base_url: empty", "--base-url"]),
-        (GOOD_SMAT.replace('"http://127.0.0.1:9"', '"ftp://x"'),
-         ["[smat] base_url: 'ftp://x' is not an http(s) URL"]),
+        (
+            GOOD_SMAT.replace("po_id = 12345", 'po_id = "abc"'),
+            [
+                '[smat.data] po_id: expected an integer, got "abc"',
+                "set it to the Smart Materials PO id (PohId)",
+            ],
+        ),
+        (GOOD_SMAT.replace("base_url", "base_ur"), ["[smat] base_ur: unknown key", "base_url"]),
+        (
+            GOOD_SMAT.replace("timeout_seconds = 5", 'timeout_seconds = "5"'),
+            ['[smat] timeout_seconds: expected a number, got "5"'],
+        ),
+        (
+            GOOD_SMAT.replace('ppe_code = "MS1"', "ppe_code = true"),
+            ["[smat.data] existing_event.ppe_code: expected a string or an integer, got true"],
+        ),
+        (
+            GOOD_SMAT.replace('project = "PRJ1"\n', ""),
+            ["[smat.data] project: missing", "set it to the Smart Materials project"],
+        ),
+        (
+            GOOD_SMAT.replace('language = "English"', 'language = "English"\ncolour = "red"'),
+            ["[smat.data] colour: unknown key"],
+        ),
+        (
+            GOOD_SMAT.replace('type = "none"', 'type = "magic"'),
+            ["[smat.auth] type: unknown type 'magic'", "bearer"],
+        ),
+        (GOOD_SMAT.replace('"http://127.0.0.1:9"', '""'), ["[smat] base_url: empty", "--base-url"]),
+        (
+            GOOD_SMAT.replace('"http://127.0.0.1:9"', '"ftp://x"'),
+            ["[smat] base_url: 'ftp://x' is not an http(s) URL"],
+        ),
         ("[target]\nname = 'x'\n", ["no product table", "[gep], [po], [smat]"]),
         ("[gepp]\n", ["gepp: unknown key"]),
-        (GOOD_SMAT + "\n[smat.tls]\nca_bundle = 'nowhere.pem'\n",
-         ["[smat.tls] ca_bundle: nowhere.pem does not exist"]),
+        (
+            GOOD_SMAT + "\n[smat.tls]\nca_bundle = 'nowhere.pem'\n",
+            ["[smat.tls] ca_bundle: nowhere.pem does not exist"],
+        ),
     ],
-    ids=["wrong-type", "wrong-key", "timeout-type", "nested-type", "missing-key",
-         "unknown-data-key", "unknown-auth", "empty-url", "bad-url", "no-product",
-         "unknown-table", "missing-ca"],
+    ids=[
+        "wrong-type",
+        "wrong-key",
+        "timeout-type",
+        "nested-type",
+        "missing-key",
+        "unknown-data-key",
+        "unknown-auth",
+        "empty-url",
+        "bad-url",
+        "no-product",
+        "unknown-table",
+        "missing-ca",
+    ],
 )
-def test_a_wrong_target_file_is_one_line_naming_file_key_and_fix(capsys, write_target,
-                                                                text, expected):
+def test_a_wrong_target_file_is_one_line_naming_file_key_and_fix(
+    capsys, write_target, text, expected
+):
     path = write_target(text)
     line = assert_one_line_usage_error(capsys, path, *expected)
     assert line.startswith(f"conformance: {path}: ")
@@ -72,21 +100,31 @@ def test_a_wrong_target_file_is_one_line_naming_file_key_and_fix(capsys, write_t
 
 def test_an_unset_credential_variable_names_the_variable(capsys, write_target, monkeypatch):
     monkeypatch.delenv("ACME_PO_TOKEN", raising=False)
-    path = write_target(product_table(
-        "po", "https://po.example.invalid",
-        '[po.auth]\ntype = "bearer"\ntoken_env = "ACME_PO_TOKEN"\n'))
+    path = write_target(
+        product_table(
+            "po",
+            "https://po.example.invalid",
+            '[po.auth]\ntype = "bearer"\ntoken_env = "ACME_PO_TOKEN"\n',
+        )
+    )
     assert_one_line_usage_error(
-        capsys, path,
-        "[po.auth] token_env names ACME_PO_TOKEN, which is not set — export it before running")
+        capsys,
+        path,
+        "[po.auth] token_env names ACME_PO_TOKEN, which is not set — export it before running",
+    )
 
 
 def test_each_scheme_of_a_list_is_named_by_its_position(capsys, write_target, monkeypatch):
     monkeypatch.setenv("T1", "x-token")
     monkeypatch.delenv("USER_ID", raising=False)
-    auth = ('[[po.auth]]\ntype = "bearer"\ntoken_env = "T1"\n'
-            '[[po.auth]]\ntype = "header"\nheaders = { userId = "USER_ID" }\n')
+    auth = (
+        '[[po.auth]]\ntype = "bearer"\ntoken_env = "T1"\n'
+        '[[po.auth]]\ntype = "header"\nheaders = { userId = "USER_ID" }\n'
+    )
     path = write_target(product_table("po", "http://127.0.0.1:9", auth))
-    assert_one_line_usage_error(capsys, path, "[[po.auth]] #2 headers userId names USER_ID, which is not set")
+    assert_one_line_usage_error(
+        capsys, path, "[[po.auth]] #2 headers userId names USER_ID, which is not set"
+    )
 
 
 def test_a_missing_file_and_bad_toml_are_one_line(capsys, tmp_path, write_target):
@@ -113,8 +151,11 @@ def test_a_complete_file_loads_with_its_data_auth_and_tls(write_target, monkeypa
     ca.write_text("-----BEGIN CERTIFICATE-----\n")
     text = (
         '[target]\nname = "ACME"\n'
-        + product_table("gep", "https://gep.example.invalid/prefix/",
-                        '[gep.auth]\ntype = "bearer"\ntoken_env = "GEP_TOKEN"\n')
+        + product_table(
+            "gep",
+            "https://gep.example.invalid/prefix/",
+            '[gep.auth]\ntype = "bearer"\ntoken_env = "GEP_TOKEN"\n',
+        )
         + '\n[gep.tls]\nca_bundle = "ca.pem"\n'
         + product_table("smat", "http://127.0.0.1:9")
     )

@@ -1,4 +1,4 @@
-"""Verdict folding: MUST fails, SHOULD warns, untested skips with a reason, transport is inconclusive."""
+"""Verdict folding: MUST fails, SHOULD warns, untested skips with a reason, transport is moot."""
 
 import pytest
 
@@ -58,7 +58,9 @@ def test_an_untested_rule_is_skipped_with_what_would_enable_it():
 
 def test_a_skipped_outcome_gives_its_own_reason():
     tested = [o for o in all_passed() if o.rule_id != "SMAT-PRIVILEGE-REQUIRED"]
-    skipped = outcome("SMAT-PRIVILEGE-REQUIRED", Status.SKIPPED, message="needs smat.low_privilege_auth")
+    skipped = outcome(
+        "SMAT-PRIVILEGE-REQUIRED", Status.SKIPPED, message="needs smat.low_privilege_auth"
+    )
     rule = status_of(judge_rules(RULES, [*tested, skipped], {}), "SMAT-PRIVILEGE-REQUIRED")
     assert rule.status == "skipped" and rule.reason == "needs smat.low_privilege_auth"
 
