@@ -40,12 +40,5 @@ def test_the_text_is_masked_and_cut_after_a_few_failures(run):
     assert text.endswith("... and 2 more")
 
 
-def test_properties_name_each_failed_rule_once():
-    rules = load_rules()
-    pairs = junit.properties([_failed(), _failed(), _failed("PO-ERRORS-SHAPE")], rules)
-    assert [name for name, _ in pairs] == ["rule", "rule"]
-    assert pairs[1][1].startswith("PO-ERRORS-SHAPE (MUST) ")
-
-
 def test_an_unknown_rule_is_named_as_it_is():
     assert junit.rule_line("NOT-IN-CATALOG", load_rules()) == "NOT-IN-CATALOG"
