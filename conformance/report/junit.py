@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from conformance.catalog import Rule
 from conformance.outcomes import Outcome
 from conformance.redaction import Redactor
+from conformance.report.waivers import Waiver
 
 SHOWN = 5  # failed judgements written per test case; the rest are counted
 
@@ -39,3 +40,12 @@ def failure_text(outcomes: list[Outcome], rules: Mapping[str, Rule], redactor: R
     if len(outcomes) > SHOWN:
         lines.append(f"... and {len(outcomes) - SHOWN} more")
     return redactor.text("\n".join(lines)) or ""
+
+
+def waived_text(outcomes: list[Outcome], waived: Mapping[str, Waiver]) -> str:
+    """The skip reason of a test case whose failed rules are all waived: rule, owner, expiry."""
+    rules = dict.fromkeys(o.rule_id for o in outcomes)
+    return "waived: " + "; ".join(
+        f"{r} until {waived[r].expires.isoformat()} ({waived[r].owner}): {waived[r].reason}"
+        for r in rules
+    )

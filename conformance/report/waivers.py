@@ -121,6 +121,14 @@ def load(path: Path, rule_ids: Iterable[str], target_name: str | None = None) ->
     return WaiverFile(path=path, target=target, waivers=tuple(waivers))
 
 
+def active(waivers: WaiverFile | None, today: datetime.date) -> dict[str, Waiver]:
+    """The waivers not expired today, by rule id (a test item whose failures they all cover
+    is reported waived, not failed)."""
+    if waivers is None:
+        return {}
+    return {w.rule: w for w in waivers.waivers if not w.expired(today)}
+
+
 def _state(waiver: Waiver, status: str, today: datetime.date) -> str:
     if status == "passed":
         return STALE

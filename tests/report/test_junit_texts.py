@@ -42,3 +42,21 @@ def test_the_text_is_masked_and_cut_after_a_few_failures(run):
 
 def test_an_unknown_rule_is_named_as_it_is():
     assert junit.rule_line("NOT-IN-CATALOG", load_rules()) == "NOT-IN-CATALOG"
+
+
+def test_a_test_case_whose_failures_are_all_waived_says_so(tmp_path):
+    import datetime
+
+    from conformance.report import waivers
+
+    path = tmp_path / "w.toml"
+    path.write_text(
+        '[[waiver]]\nrule = "PO-SUCCESS-ANSWER"\nreason = "202 known"\nowner = "ops"\n'
+        'expires = 2026-12-31\n[[waiver]]\nrule = "PO-ERRORS-SHAPE"\nreason = "old"\n'
+        'owner = "ops"\nexpires = 2026-01-01\n',
+        encoding="utf-8",
+    )
+    active = waivers.active(waivers.load(path, load_rules()), datetime.date(2026, 11, 21))
+    assert list(active) == ["PO-SUCCESS-ANSWER"]  # the expired one is not active
+    text = junit.waived_text([_failed(), _failed()], active)
+    assert text == "waived: PO-SUCCESS-ANSWER until 2026-12-31 (ops): 202 known"
