@@ -5,9 +5,12 @@ hand-made outcomes, so the reports are tested on the same documents a run writes
 """
 
 import datetime
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 from report_support import KNOWN_SECRETS, outcomes_for
+from run_support import FAILING_ARGS, conformance_run, output_of, summary_of
 
 from conformance import summary
 from conformance.catalog import load_rules
@@ -58,3 +61,18 @@ def make_document(run):
         return document
 
     return make
+
+
+@pytest.fixture(scope="session")
+def failing_run(tmp_path_factory):
+    """One CLI run against the embedded mock with a planted fault (PO answers 202), read back."""
+    report_dir = tmp_path_factory.mktemp("failing-run")
+    done = conformance_run(*FAILING_ARGS, "--report-dir", str(report_dir))
+    assert done.returncode == 1, output_of(done)
+    return SimpleNamespace(
+        dir=report_dir,
+        done=done,
+        summary=summary_of(report_dir),
+        html=(report_dir / "report.html").read_text(encoding="utf-8"),
+        junit=ET.parse(report_dir / "junit.xml").getroot(),
+    )
