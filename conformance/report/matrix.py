@@ -84,6 +84,15 @@ def _sources_title(rule: Mapping) -> str:
     return "\n".join(lines)
 
 
+def quote_html(quote: str | None) -> str:
+    """The quoted sentence; a JSON fragment from a document example reads as code, not prose."""
+    if not quote:
+        return ""
+    if quote.lstrip()[:1] in ('"', "{", "[", "<"):
+        return f'<br><code class="quote">{escape(quote)}</code>'
+    return f"<br><q>{escape(quote)}</q>"
+
+
 def row(rule: Mapping) -> str:
     status = rule["status"]
     citation = rule["citation"]
@@ -104,7 +113,7 @@ def row(rule: Mapping) -> str:
         f"{STATUS_LABELS.get(status, escape(status.upper()))}</span>"
         f"{f'<br><small>{note}</small>' if note else ''}</td>"
         f'<td class="citation">{escape(citation["doc"])} § {escape(citation["section"])}'
-        f"{f'<br><q>{escape(quote)}</q>' if quote else ''}</td>"
+        f"{quote_html(quote)}</td>"
         f'<td class="decided" title="{escape(_sources_title(rule))}">{decided_by(rule)}</td>'
         "</tr>"
     )

@@ -174,3 +174,11 @@ def test_the_environment_table_is_masked_too(run, make_document):
     config = SimpleNamespace(stash={metadata_key: {"Python": "3.11", "ODD": f"x{secret}x"}})
     _plugin(make_document(), run).pytest_sessionstart(SimpleNamespace(config=config))
     assert config.stash[metadata_key] == {"Python": "3.11", "ODD": f"x{MASK}x"}
+
+
+def test_a_json_fragment_quote_reads_as_code_and_a_sentence_as_a_quotation():
+    assert matrix.quote_html('"statusCode": "200"') == (
+        '<br><code class="quote">&quot;statusCode&quot;: &quot;200&quot;</code>'
+    )
+    assert matrix.quote_html("Key is mandatory") == "<br><q>Key is mandatory</q>"
+    assert matrix.quote_html(None) == ""
