@@ -6,6 +6,7 @@ summary.json and prints the one-screen summary. `settle_report` (run on whicheve
 the item) turns an item's outcomes into its pass/fail/skip.
 """
 
+import json
 import sys
 import time
 from collections import Counter
@@ -30,7 +31,10 @@ _SHOWN_FAILURES = 5
 def settle_report(report: pytest.TestReport, outcomes: list[Outcome], run, item) -> None:
     """Attach the outcomes (as JSON) and make the item fail/skip the way its outcomes say."""
     redactor = run.target.redactor()
-    report.conformance_outcomes = [redactor.data(o.to_dict()) for o in outcomes]
+    # plain JSON values (no enums): execnet carries them from xdist workers
+    report.conformance_outcomes = json.loads(
+        json.dumps([redactor.data(o.to_dict()) for o in outcomes], default=str)
+    )
     if not report.passed or not outcomes:
         return
     rules = load_rules()

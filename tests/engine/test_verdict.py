@@ -1,4 +1,4 @@
-"""Verdict folding: MUST fails, SHOULD warns, untested skips with a reason, transport is moot."""
+"""Verdict folding: MUST fails, SHOULD warns, untested skips, transport never fails a rule."""
 
 import pytest
 
