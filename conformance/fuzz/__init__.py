@@ -8,20 +8,18 @@ generated bodies become the target's own codes (`realise`, seeded by the run's s
 success paths are reached as well as rejections.
 """
 
-import json
-import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 import requests
 import schemathesis
-from faker import Faker
 from hypothesis import strategies as st
 
 from conformance.checks import judge
 from conformance.checks.contract import spec_path
 from conformance.exchange import describe_transport_error, record_exchange
+from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status
 from conformance.target import ProductTarget
 
@@ -101,62 +99,10 @@ def load_schema(product: ProductTarget, profile: str, seed: int):
     return schema.include(operation_id=list(OPERATIONS_OF_PRODUCT[product.product]))
 
 
-# body fields whose value names something the target must know, and the data that has it
-_IDENTIFIERS = {
-    "key": "order_numbers",
-    "clientContactCode": "contact_codes",
-    "interfaceStatus": "interface_status",
-    "entityCode": "entity_codes",
-    "managerCode": "manager_codes",
-    "currencyCode": "currency_codes",
-    "buyerId": "buyer_id",
-    "currency": "currency",
-}
-_FREE_TEXT = {"description", "Description", "ShortDesc", "buyerName", "city", "remarks"}
-
-
-def _realistic(value, name: str, data, rng: random.Random, fake: Faker):
-    """A target identifier or faker text in place of a generated string of the same kind."""
-    if name in _IDENTIFIERS and _IDENTIFIERS[name] in data:
-        choice = data[_IDENTIFIERS[name]]
-        if isinstance(value, str) and value:
-            return rng.choice(choice) if isinstance(choice, list) else choice
-        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            return [rng.choice(choice) for _ in value] if isinstance(choice, list) else value
-    if name in _FREE_TEXT and isinstance(value, str) and value:
-        return fake.text(max_nb_chars=max(5, len(value)))[: len(value)]
-    return value
-
-
-def _walk(node, data, rng: random.Random, fake: Faker):
-    if isinstance(node, list):
-        return [_walk(item, data, rng, fake) for item in node]
-    if isinstance(node, dict):
-        return {
-            name: _walk(_realistic(value, name, data, rng, fake), data, rng, fake)
-            for name, value in node.items()
-        }
-    return node
-
-
-def realise(case, product: ProductTarget, seed: int) -> None:
-    """Half of the generated JSON bodies get the target's identifiers, before sending (our
-    checks judge what was sent, so they stay exact)."""
-    if "json" not in (case.media_type or "") or not isinstance(case.body, dict | list):
-        return
-    digest = json.dumps(case.body, sort_keys=True, default=str)
-    rng = random.Random(f"{seed}:{digest}")
-    if rng.random() < 0.5:
-        return
-    fake = Faker()
-    fake.seed_instance(rng.random())
-    case.body = _walk(case.body, product.data, rng, fake)
-
-
 def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
     """Send one generated case through the product's session and judge the answer."""
     operation = str(case.operation.definition.raw.get("operationId"))
-    realise(case, product, seed)
+    realise(case, product.data, seed)
     started = time.perf_counter()
     try:
         response = case.call(
