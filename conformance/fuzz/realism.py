@@ -10,6 +10,7 @@ import copy
 import json
 import random
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from faker import Faker
 
@@ -95,9 +96,16 @@ def _po(item: _Item, data: Mapping) -> None:
     item.code("currency", data["currency"])
 
 
+_EVENT_DATES = ("PlanCompletionDate", "PlanCompletiondate", "PaymentDate", "ActualPaymentDate")
+
+
 def _event(item: _Item, data: Mapping) -> None:
     item.code("PpeCode", [f"E{item.rng.randrange(10**6)}"])
     item.number("AttpId", 1, 2**53)
+    item.number("PpeId", 1, 2**53)
+    moment = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=item.rng.randrange(3650))
+    for field in _EVENT_DATES:
+        item.code(field, [moment.isoformat()])
     item.number("OrderSeq", 0, 99_999)
     item.number("PaymentPercent", 0, 100)
     item.number("CostValue", 0, 1_000_000)
