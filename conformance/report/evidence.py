@@ -5,7 +5,7 @@ still passes the result through the target's redactor before writing, as a secon
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 
 BODY_CHARS = 4000  # a body longer than this is cut in the HTML (summary.json keeps more)
@@ -71,16 +71,17 @@ def exchange_html(exchange: Mapping) -> str:
     return "".join(parts)
 
 
-def failure_html(rule_id: str, failure: Mapping, heading: str = "") -> str:
-    """One failure: a summary.json `failures` entry, or an outcome dict (`source_id`)."""
+def failure_html(rule_id: str, failure: Mapping, headings: Sequence[str] = ()) -> str:
+    """One failure: a summary.json `failures` entry, or an outcome dict (`source_id`); the
+    headings name the rule(s) it breaks (one exchange can break several)."""
     source = failure.get("source") or failure.get("source_id") or ""
     exchanges = list(failure.get("exchanges") or [])
     cut = len(exchanges) - SHOWN_EXCHANGES
     case = failure.get("case_id") or source
     lines = [
         f'<div class="failure" data-rule="{escape(rule_id)}">',
-        f'<h4>{escape(heading or rule_id)} <span class="case">case <code>{escape(case)}</code>'
-        f"</span></h4>",
+        f"<h4>{'<br>'.join(escape(h) for h in headings or [rule_id])}"
+        f' <span class="case">case <code>{escape(case)}</code></span></h4>',
         message_html(failure.get("message", "")),
     ]
     if cut > 0:

@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from pytest_html import extras
 
 from conformance.catalog import load_rules
 from conformance.report import changes, evidence, matrix
@@ -145,18 +146,24 @@ def page_postfix(document: Mapping) -> list[str]:
 
 
 def item_evidence(outcomes: list[Mapping]) -> str:
-    """The failed judgements of one test item (its outcome dicts), with their evidence."""
+    """The failed judgements of one test item with their evidence; judgements of one exchange
+    (one answer often breaks several rules) are shown once, under all their rules."""
     rules = load_rules()
-    failed = [o for o in outcomes if o.get("status") == "failed"]
+    grouped: dict[tuple, list[Mapping]] = {}
+    for outcome in (o for o in outcomes if o.get("status") == "failed"):
+        curls = tuple(e.get("curl") for e in outcome.get("exchanges") or [])
+        key = (outcome.get("case_id"), outcome.get("message"), curls)
+        grouped.setdefault(key, []).append(outcome)
     parts = []
-    for outcome in failed[:SHOWN_PER_ITEM]:
-        rule = rules.get(outcome["rule_id"])
-        heading = outcome["rule_id"]
-        if rule is not None:
-            heading += f" ({rule.level}) · {rule.source.citation()}"
-        parts.append(evidence.failure_html(outcome["rule_id"], outcome, heading))
-    if len(failed) > SHOWN_PER_ITEM:
-        parts.append(f'<p class="note">… and {len(failed) - SHOWN_PER_ITEM} more</p>')
+    for same in list(grouped.values())[:SHOWN_PER_ITEM]:
+        headings = []
+        for outcome in same:
+            rule = rules.get(outcome["rule_id"])
+            cited = f" ({rule.level}) · {rule.source.citation()}" if rule else ""
+            headings.append(outcome["rule_id"] + cited)
+        parts.append(evidence.failure_html(same[0]["rule_id"], same[0], headings))
+    if len(grouped) > SHOWN_PER_ITEM:
+        parts.append(f'<p class="note">… and {len(grouped) - SHOWN_PER_ITEM} more</p>')
     return "".join(parts)
 
 
@@ -203,7 +210,10 @@ class HtmlReport:
         failed = dict.fromkeys(o["rule_id"] for o in outcomes if o.get("status") == "failed")
         cells.insert(2, f'<td class="col-rules">{escape(", ".join(failed))}</td>')
 
-    def pytest_html_results_table_html(self, report, data) -> None:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """A failed item's evidence as an HTML extra: pytest-html (trylast) shows it in the row."""
         outcomes = getattr(report, "conformance_outcomes", None) or []
-        if any(o.get("status") == "failed" for o in outcomes):
-            data.append(self._safe(item_evidence(outcomes)))
+        if report.when == "call" and any(o.get("status") == "failed" for o in outcomes):
+            evidence = extras.html(self._safe(item_evidence(outcomes)))
+            report.extras = [*getattr(report, "extras", []), evidence]

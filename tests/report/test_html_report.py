@@ -9,7 +9,13 @@ from report_support import KNOWN_SECRETS, failing_exchange
 from conformance.catalog import load_rules
 from conformance.redaction import MASK
 from conformance.report import matrix
-from conformance.report.html import HtmlReport, page_postfix, page_prefix, stylesheet
+from conformance.report.html import (
+    HtmlReport,
+    item_evidence,
+    page_postfix,
+    page_prefix,
+    stylesheet,
+)
 
 FAILED, SHOULD_RULE = "PO-SUCCESS-ANSWER", "POR-MESSAGES"
 
@@ -140,25 +146,29 @@ def test_test_rows_name_their_failed_rules_and_carry_their_evidence(make_documen
         "case_id": "po-scenario:step 2",
         "exchanges": [vars(failing_exchange(KNOWN_SECRETS["CONFORMANCE_PO_TOKEN"]))],
     }
-    report = SimpleNamespace(conformance_outcomes=[outcome, {**outcome, "status": "passed"}])
-    header, cells, data = ["a", "b", "c"], ["a", "b", "c"], []
+    outcomes = [outcome, {**outcome, "status": "passed"}]
+    report = SimpleNamespace(when="call", conformance_outcomes=outcomes, extras=["earlier"])
+    header, cells = ["a", "b", "c"], ["a", "b", "c"]
     plugin.pytest_html_results_table_header(header)
     plugin.pytest_html_results_table_row(report, cells)
-    plugin.pytest_html_results_table_html(report, data)
+    plugin.pytest_runtest_logreport(report)
     assert header[2] == "<th>Failed rules</th>"
     assert cells[2] == f'<td class="col-rules">{FAILED}</td>'
+    assert report.extras[0] == "earlier" and report.extras[1]["format_type"] == "html"
+    evidence = report.extras[1]["content"]
     rule = load_rules()[FAILED]
-    assert f"{FAILED} ({rule.level}) · {html.escape(rule.source.citation())}" in data[0]
-    assert "po-scenario:step 2" in data[0] and '<pre class="curl">' in data[0]
-    assert KNOWN_SECRETS["CONFORMANCE_PO_TOKEN"] not in data[0]
+    assert f"{FAILED} ({rule.level}) · {html.escape(rule.source.citation())}" in evidence
+    assert "po-scenario:step 2" in evidence and '<pre class="curl">' in evidence
+    assert KNOWN_SECRETS["CONFORMANCE_PO_TOKEN"] not in evidence
 
 
 def test_a_row_without_failures_gets_an_empty_cell_and_no_evidence(run, make_document):
     plugin = _plugin(make_document(), run)
-    cells, data = ["a", "b"], []
+    cells = ["a", "b"]
     plugin.pytest_html_results_table_row(SimpleNamespace(), cells)
-    plugin.pytest_html_results_table_html(SimpleNamespace(conformance_outcomes=[]), data)
-    assert cells[2] == '<td class="col-rules"></td>' and data == []
+    report = SimpleNamespace(when="call", conformance_outcomes=[])
+    plugin.pytest_runtest_logreport(report)
+    assert cells[2] == '<td class="col-rules"></td>' and not hasattr(report, "extras")
 
 
 def test_the_title_names_the_target(run, make_document):
@@ -182,3 +192,23 @@ def test_a_json_fragment_quote_reads_as_code_and_a_sentence_as_a_quotation():
     )
     assert matrix.quote_html("Key is mandatory") == "<br><q>Key is mandatory</q>"
     assert matrix.quote_html(None) == ""
+
+
+def test_one_answer_breaking_several_rules_is_shown_once_under_all_of_them(make_document, run):
+    exchange = vars(failing_exchange())
+    same = {
+        "status": "failed",
+        "source_id": "s",
+        "message": "Received: 202 / Documented: 200",
+        "case_id": "s:step 1",
+        "exchanges": [exchange],
+    }
+    outcomes = [
+        {**same, "rule_id": FAILED},
+        {**same, "rule_id": "PO-ONLY-EXISTING-PO"},
+        {**same, "rule_id": "PO-ERRORS-SHAPE", "case_id": "s:step 2"},
+    ]
+    page = item_evidence(outcomes)
+    assert page.count('<div class="failure"') == 2
+    first = page.split('<div class="failure"')[1]
+    assert f"{FAILED} (MUST)" in first and "<br>PO-ONLY-EXISTING-PO (MUST)" in first
