@@ -93,12 +93,17 @@ def _validator(operation_id: str, media_type: str) -> jsonschema.Draft202012Vali
 
 
 def _is_latitude(error: jsonschema.ValidationError) -> bool:
-    """A number or boolean where a string is documented may be coerced by a correct target."""
+    """Coercible or numeric values a correct target may accept: a number or boolean where a
+    string is documented; a decimal where an integer is (every rule says "non-numeric")."""
     if error.validator != "type":
         return False
     allowed = error.validator_value
     allowed = [allowed] if isinstance(allowed, str) else list(allowed)
-    return "string" in allowed and isinstance(error.instance, int | float | bool)
+    value = error.instance
+    if "string" in allowed and isinstance(value, int | float | bool):
+        return True
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    return numeric and ("integer" in allowed or "number" in allowed)
 
 
 def is_input_rule(rule_id: str) -> bool:
@@ -106,7 +111,9 @@ def is_input_rule(rule_id: str) -> bool:
     return any(word in rule_id for word in ("MANDATORY", "-MAX-", "TYPES-ENFORCED", "Y-OR-N"))
 
 
-def _rule_of(error: jsonschema.ValidationError, operation_id: str) -> str:
+def _rule_of(error: jsonschema.ValidationError) -> str | None:
+    """The input rule the spec writes on the broken place; None when it writes none there
+    (a constraint no rule states is not the suite's to enforce)."""
     schema = error.schema if isinstance(error.schema, dict) else {}
     candidates = list(schema.get("x-rules", []))
     keyword = str(error.validator)
@@ -118,10 +125,13 @@ def _rule_of(error: jsonschema.ValidationError, operation_id: str) -> str:
         for name in [k for k in error.validator_value if k not in present]:
             candidates = schema.get("properties", {}).get(name, {}).get("x-rules", []) or candidates
     hint = _HINTS.get(keyword, "TYPES")
-    if keyword == "type" and error.instance is None:  # null where a value is due: missing
+    field_is_null = error.instance is None and error.path and isinstance(error.path[-1], str)
+    if keyword == "type" and field_is_null:  # null where a value is due: missing
         hint = "MANDATORY"
     fitting = [r for r in candidates if is_input_rule(r) and hint in r]
-    return fitting[0] if fitting else TYPES_RULE[operation_id]
+    if not fitting and hint == "MANDATORY":
+        fitting = [r for r in candidates if is_input_rule(r) and "TYPES" in r]
+    return fitting[0] if fitting else None
 
 
 def _leaf_errors(errors):
@@ -143,8 +153,10 @@ def body_breaches(operation_id: str, media_type: str, body) -> list[Breach]:
             continue
         if error.context and all(_is_latitude(e) for e in _leaf_errors(error.context)):
             continue
-        where = "$" + "".join(f"[{p!r}]" for p in error.absolute_path)
-        breaches.append(Breach(_rule_of(error, operation_id), where, error.message[:200]))
+        rule = _rule_of(error)
+        if rule is not None:
+            where = "$" + "".join(f"[{p!r}]" for p in error.absolute_path)
+            breaches.append(Breach(rule, where, error.message[:200]))
     return breaches
 
 

@@ -164,3 +164,10 @@ def test_plain_pytest_under_xdist_gives_the_same_verdict(tmp_path):
     assert verdicts[0] == verdicts[1]
     assert verdicts[0][:2] == (1, "non-conformant")
     assert "PO-ECHOES-IDENTIFIERS" in verdicts[0][2]
+
+
+def test_the_alternate_latitude_variant_is_conformant_too(tmp_path):
+    """The mock's other reasonable choices (where the documents leave one) fail no rule."""
+    done = conformance("--mock-variant", "alternate", "--seed", "5", "--report-dir", str(tmp_path))
+    document = summary_of(tmp_path)
+    assert (done.returncode, document["verdict"]) == (0, "conformant"), failed_rules(document)
