@@ -128,6 +128,7 @@ def _environment(values: dict[str, str]):
 
 def _certify_mock(args: argparse.Namespace) -> int:
     from conformance import mock
+    from conformance.mock.faults import UnknownFault
     from conformance.mock.server import start_in_thread
 
     variant = args.mock_variant or "reference"
@@ -137,12 +138,15 @@ def _certify_mock(args: argparse.Namespace) -> int:
     else:
         target_file = targets_dir() / "reference.toml"
         credentials = mock.DEMO_CREDENTIALS
-    with (
-        _environment(dict(credentials)),
-        start_in_thread(
+    try:
+        running = start_in_thread(
             host="127.0.0.1", port=0, faults=tuple(args.mock_fault), variant=variant
-        ) as running,
-    ):
+        )
+    except UnknownFault as error:
+        raise UsageError(
+            f"--mock-fault: {error} — `conformance mock --list-faults` names them"
+        ) from None
+    with _environment(dict(credentials)), running:
         print(
             f"conformance: certifying the embedded mock ({variant}) at {running.base_url}",
             flush=True,

@@ -139,6 +139,11 @@ def test_asking_for_a_product_the_file_lacks_is_a_usage_error(capsys, write_targ
     assert code == 2 and "[po]: missing, but --api asks for po" in err
 
 
+def test_an_unknown_mock_fault_is_a_usage_error(capsys):
+    code, _, err = run_cli(capsys, "--mock-fault", "no-such-fault")
+    assert code == 2 and "no-such-fault" in err and "--list-faults" in err
+
+
 def test_mock_options_with_a_target_are_refused(capsys, write_target):
     path = write_target(GOOD_SMAT)
     code, _, err = run_cli(capsys, "--target", str(path), "--mock-fault", "x")
