@@ -251,12 +251,10 @@ class TableReader:
             raise self.fail(where, "base_url", "empty", f"set it to {fix} or pass --base-url")
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-            raise self.fail(
-                where,
-                "base_url",
-                f"{url!r} is not an http(s) URL",
-                "write it as https://host[:port][/prefix]",
-            )
+            fix = "write it as https://host[:port][/prefix]"
+            if url == fill and not table.get("base_url"):
+                raise UsageError(f"--base-url: {url!r} is not an http(s) URL — {fix}")
+            raise self.fail(where, "base_url", f"{url!r} is not an http(s) URL", fix)
         return url.rstrip("/")
 
     def _tls(self, table: Mapping, where: str):

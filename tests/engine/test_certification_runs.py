@@ -126,7 +126,10 @@ def test_an_unreachable_target_is_inconclusive_with_a_one_line_cause(tmp_path):
 def test_a_bad_option_is_a_usage_error_before_any_request(tmp_path):
     done = conformance("--base-url", "not-a-url", "--report-dir", str(tmp_path))
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr.strip().splitlines() == [
+        "conformance: --base-url: 'not-a-url' is not an http(s) URL"
+        " — write it as https://host[:port][/prefix]"
+    ]
 
 
 def test_plain_pytest_under_xdist_gives_the_same_verdict(tmp_path):
