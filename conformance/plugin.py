@@ -60,7 +60,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from conformance.suite import settings as run_settings
 
     option = config.option
-    if not _is_worker(config):
+    if _is_worker(config):  # the controller's choices (seed, report dir), not a fresh draw
+        option.conformance_seed = config.workerinput["conformance_seed"]
+        option.conformance_report_dir = config.workerinput["conformance_report_dir"]
+    else:
         if option.conformance_seed is None:
             option.conformance_seed = run_settings.new_seed()
         option.conformance_default_report_dir = option.conformance_report_dir is None

@@ -83,6 +83,12 @@ class Certification:
             print(f"conformance: inconclusive — [{first[0]}] base_url {first[1]}", file=sys.stderr)
             pytest.exit(f"target unreachable: [{first[0]}] {first[1]}", returncode=3)
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node) -> None:
+        """pytest-xdist: every worker gets the controller's seed and report directory."""
+        node.workerinput["conformance_seed"] = self.run.seed
+        node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
+
     # ---------------------------------------------------------------- while items run
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for data in getattr(report, "conformance_outcomes", None) or []:
