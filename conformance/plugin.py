@@ -166,4 +166,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def main_args() -> list[str]:
     """The pytest arguments every certification run shares (used by `conformance run`)."""
     ini = Path(__file__).parent / "suite" / "pytest.ini"
-    return ["-c", str(ini), "--pyargs", "conformance.suite"]
+    args = ["-c", str(ini), "--pyargs", "conformance.suite"]
+    if not _registered_by_entry_point():  # a source tree that was never installed
+        args = ["-p", "conformance.plugin", *args]
+    return args
+
+
+def _registered_by_entry_point() -> bool:
+    from importlib.metadata import entry_points
+
+    return any(ep.value == __name__ for ep in entry_points(group="pytest11"))
