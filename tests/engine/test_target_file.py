@@ -206,3 +206,15 @@ def test_usage_errors_carry_no_traceback():
 def test_minimal_data_of_every_product_is_accepted(write_target):
     text = "".join(product_table(p, "http://127.0.0.1:9") for p in MINIMAL_DATA)
     assert set(load_target(write_target(text)).products) == {"gep", "po", "smat"}
+
+
+def test_tls_verification_off_and_client_certificates(write_target, tmp_path):
+    (tmp_path / "client.pem").write_text("cert")
+    (tmp_path / "client.key").write_text("key")
+    text = product_table("po", "https://po.example.invalid") + (
+        '\n[po.tls]\nverify = false\nclient_cert = "client.pem"\nclient_key = "client.key"\n'
+    )
+    po = load_target(write_target(text)).products["po"]
+    session = po.session()
+    assert session.verify is False
+    assert session.cert == (str(tmp_path / "client.pem"), str(tmp_path / "client.key"))
