@@ -39,6 +39,11 @@ def _envelope_answer(response, case):
     return body if envelope(body) is not None else None
 
 
+def _fold(key: str) -> str:
+    """Keys compare trimmed and case-blind: binders trim, some stores upper-case codes."""
+    return key.strip().casefold()
+
+
 def _sent_keys(case) -> set[str]:
     body = sent_json(case)
     items = body.get("model") if isinstance(body, dict) else body
@@ -127,7 +132,8 @@ def gep_success_keys_were_sent(ctx, response, case):
     sent = _sent_keys(case)
     if not success or (not sent and sent_json(case) is NOT_JSON):
         return True
-    strangers = [key for key in success if key not in sent]
+    sent_folded = {_fold(key) for key in sent}
+    strangers = [key for key in success if _fold(key) not in sent_folded]
     if strangers:
         raise RuleViolation(
             "GEP-SUCCESS-KEYS-WERE-SENT",

@@ -93,14 +93,15 @@ def po_echoes_identifiers(ctx, response, case):
     for answer in answers:
         for field in _ECHOED:
             echoed = answer.get(field)
-            if echoed is not None and numbers.get(field) and str(echoed) not in numbers[field]:
+            sent = {n.strip() for n in numbers.get(field, ())}
+            if echoed is not None and sent and str(echoed).strip() not in sent:
                 raise RuleViolation(
                     "PO-ECHOES-IDENTIFIERS",
                     f"{field} {short(echoed)}",
                     f"{field} as sent: {sorted(numbers[field])}",
                 )
         echoed_txn = answer.get("sourceTxnId")
-        if txn is not None and echoed_txn is not None and str(echoed_txn) != txn:
+        if txn is not None and echoed_txn is not None and str(echoed_txn).strip() != txn.strip():
             raise RuleViolation(
                 "PO-ECHOES-IDENTIFIERS",
                 f"sourceTxnId {short(echoed_txn)}",

@@ -57,9 +57,11 @@ def smat_json_response(ctx, response, case):
 
 
 def _matches(sent: dict, returned: dict) -> bool:
-    """Events may be matched by AttpId or PpeCode (an integer PpeCode may come back as text)."""
-    if sent.get("AttpId") is not None and returned.get("AttpId") == sent["AttpId"]:
-        return True
+    """Events may be matched by PpeId, AttpId or PpeCode (an integer PpeCode may come back as
+    text); whichever the target uses, one of the three is seen again."""
+    for field in ("AttpId", "PpeId"):
+        if sent.get(field) is not None and returned.get(field) == sent[field]:
+            return True
     code = sent.get("PpeCode")
     return code is not None and str(returned.get("PpeCode")) == str(code)
 
