@@ -93,14 +93,16 @@ def _validator(operation_id: str, media_type: str) -> jsonschema.Draft202012Vali
 
 
 def _is_latitude(error: jsonschema.ValidationError) -> bool:
-    """Coercible or numeric values a correct target may accept: a number or boolean where a
-    string is documented; a decimal where an integer is (every rule says "non-numeric")."""
+    """Values a correct target may accept: a number or boolean where a string is documented; a
+    decimal where an integer is (every rule says "non-numeric"); an empty batch, [] or {}."""
     if error.validator != "type":
         return False
     allowed = error.validator_value
     allowed = [allowed] if isinstance(allowed, str) else list(allowed)
     value = error.instance
     if "string" in allowed and isinstance(value, int | float | bool):
+        return True
+    if value in ({}, []) and len(error.absolute_path) <= 1:  # an empty batch, in either shape
         return True
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     return numeric and ("integer" in allowed or "number" in allowed)

@@ -292,6 +292,8 @@ def test_accepted_forbidden_input_names_the_rule_of_the_broken_constraint(operat
     [
         (CONTACT, [{"clientContactCode": 12345, "interfaceStatus": True}]),  # coercion latitude
         (CONTACT, []),  # an empty batch may be accepted
+        (CONTACT, {}),
+        (POR, {"model": {}}),
         (POR, {"model": None}),
         (
             ORG,
