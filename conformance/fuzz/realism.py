@@ -71,7 +71,6 @@ def _org(item: _Item, data: Mapping) -> None:
     item.codes("managerCode", data["manager_codes"])
     item.code("currencyCode", data["currency_codes"])
     item.code("structureName", structure["name"])
-    item.number("thresholdAmount", 0, 1_000_000)
     entities = item.value.get("orgEntities")
     if item.free("orgEntities") and isinstance(entities, list):
         for entity, member in zip(entities, members * len(entities), strict=False):
