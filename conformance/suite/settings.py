@@ -15,8 +15,8 @@ from conformance.contract_files import targets_dir
 from conformance.target import Target, load_target
 
 PROFILES = ("smoke", "standard", "deep")
-# a scenario's profile -> the first run profile that includes it ("full" is an alias of standard)
-_RANK = {"smoke": 0, "standard": 1, "full": 1, "deep": 2}
+# a scenario's profile -> the first run profile that includes it
+_RANK = {profile: rank for rank, profile in enumerate(PROFILES)}
 PRODUCT_CHOICES = ("gep", "po", "smat")
 
 
@@ -31,7 +31,7 @@ class RunSettings:
 
     def includes_profile(self, profile: str) -> bool:
         """smoke < standard < deep: a deep run also runs the smoke and standard items."""
-        return _RANK.get(profile, _RANK["deep"]) <= _RANK[self.profile]
+        return _RANK[profile] <= _RANK[self.profile]
 
 
 def parse_api(value: str | None) -> list[str] | None:
