@@ -68,6 +68,7 @@ class Certification:
         self.unreachable: dict[str, str] = {}
         self.started = time.time()
         self.item_seconds: Counter = Counter()
+        self.items_done: set[str] = set()
         self.summary: dict | None = None
 
     # ---------------------------------------------------------------- before anything runs
@@ -94,6 +95,8 @@ class Certification:
         for data in getattr(report, "conformance_outcomes", None) or []:
             self.outcomes.append(outcome_from_dict(data))
         self.item_seconds[report.nodeid.split("[")[0]] += report.duration
+        if report.when == "call" or report.skipped:
+            self.items_done.add(report.nodeid)
         if report.failed and not getattr(report, "conformance_outcomes", None):
             cause = str(report.longrepr).strip().splitlines()[-1:] if report.longrepr else []
             self.suite_errors.append(f"{report.nodeid} ({report.when}): {' '.join(cause)}"[:300])
@@ -104,7 +107,13 @@ class Certification:
 
     # ---------------------------------------------------------------- at the end
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            # What ran is kept in every report, but it is no verdict on the whole target.
+            self.suite_errors.append(
+                f"interrupted after {len(self.items_done)} of {session.testscollected} items: "
+                "the results cover only what ran"
+            )
         self.write_summary()
         if self.summary:
             session.exitstatus = EXIT_CODES[self.summary["verdict"]]
