@@ -168,13 +168,14 @@ def item_evidence(outcomes: list[Mapping]) -> str:
 
 
 class HtmlReport:
-    """pytest-html hooks of a certification run; `summary` returns the final summary document.
+    """pytest-html hooks of a certification run; `summary(session)` returns the session's final
+    summary document (pytest-html asks from its own sessionfinish, maybe before the run's).
 
     The target's redactor is asked anew for each string: OAuth tokens fetched during the run
     are secrets it knows only from then on.
     """
 
-    def __init__(self, summary: Callable[[], dict | None], target):
+    def __init__(self, summary: Callable[[pytest.Session], dict | None], target):
         self._summary, self._target = summary, target
 
     def _safe(self, html: str) -> str:
@@ -196,7 +197,7 @@ class HtmlReport:
         report.title = self._safe(f"Conformance report · {self._target.name}")
 
     def pytest_html_results_summary(self, prefix, summary, postfix, session) -> None:
-        document = self._summary()
+        document = self._summary(session)
         if document is None:
             return
         prefix.extend(self._safe(part) for part in page_prefix(document))

@@ -120,7 +120,7 @@ def test_a_long_body_is_cut_in_the_page(make_document):
 
 
 def _plugin(document, run):
-    return HtmlReport(lambda: document, run.target)
+    return HtmlReport(lambda session: document, run.target)
 
 
 def test_the_plugin_fills_the_summary_and_masks_any_secret_that_slipped_in(make_document, run):
@@ -129,7 +129,7 @@ def test_the_plugin_fills_the_summary_and_masks_any_secret_that_slipped_in(make_
     secrets = [v for v in KNOWN_SECRETS.values()]
     failure["message"] = "Received: token " + " ".join(secrets) + " / Documented: none"
     prefix, postfix = [], []
-    _plugin(document, run).pytest_html_results_summary(prefix, [], postfix, None)
+    _plugin(document, run).pytest_html_results_summary(prefix, [], postfix, "session")
     written = "".join(prefix + postfix)
     assert 'id="rule-matrix"' in written and 'id="failures"' in written
     assert f"Received: token {MASK}" in written
