@@ -155,6 +155,7 @@ def _certify_mock(args: argparse.Namespace) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
+    run_settings.parse_api(args.api)  # a wrong --api is refused before a mock starts
     mock_options = args.mock_fault or args.mock_variant
     if (args.target or args.base_url) and mock_options:
         raise UsageError(

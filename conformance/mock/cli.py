@@ -16,13 +16,34 @@ EXIT_USAGE = 2
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
-    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
-                        help="turn on a planted defect (repeatable); see --list-faults")
-    parser.add_argument("--variant", choices=sorted(VARIANTS), default="reference",
-                        help="which correct target to be (latitude choices and seed data)")
-    parser.add_argument("--list-faults", action="store_true",
-                        help="list the faults with the rule each breaks, then exit")
+    parser.add_argument(
+        "--port", type=port_number, default=0, help="port to bind; 0 picks a free one"
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="turn on a planted defect (repeatable); see --list-faults",
+    )
+    parser.add_argument(
+        "--variant",
+        choices=sorted(VARIANTS),
+        default="reference",
+        help="which correct target to be (latitude choices and seed data)",
+    )
+    parser.add_argument(
+        "--list-faults",
+        action="store_true",
+        help="list the faults with the rule each breaks, then exit",
+    )
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, so a typo is a usage message and not a traceback."""
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is no port (0-65535; 0 picks a free one)")
+    return int(text)
 
 
 def list_faults() -> int:
@@ -43,12 +64,22 @@ def main(args: argparse.Namespace) -> int:
     except UnknownFault as error:
         print(f"conformance mock: {error} (see --list-faults)", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # address in use, no such interface, no permission
+        print(
+            f"conformance mock: cannot listen on {args.host}:{args.port}: {error.strerror}"
+            " — choose another --host/--port (--port 0 picks a free one)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     faults = f" with faults {', '.join(args.fault)}" if args.fault else ""
     print(f"{mock.base_url}", flush=True)
-    print(f"conformance mock ({args.variant}{faults}) serving; Ctrl-C stops it", file=sys.stderr,
-          flush=True)
+    print(
+        f"conformance mock ({args.variant}{faults}) serving; Ctrl-C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         while not stop.wait(0.2) and mock.running:
             pass

@@ -1,14 +1,11 @@
 """Which scenarios and fuzzed products a run has: its products and its profile decide."""
 
 from conformance.fuzz import load_schema
+from conformance.scenarios import load_scenarios
 
 
 def scenarios_for(run) -> list:
     """Scenarios of the products in the run, up to the run's profile, in a stable order."""
-    try:
-        from conformance.scenarios import load_scenarios
-    except ImportError:  # the scenario package is not there (yet): fuzzing alone
-        return []
     chosen = [
         s
         for s in load_scenarios()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conformance.contract_files import targets_dir
+from conformance.errors import UsageError
 from conformance.target import Target, load_target
 
 PROFILES = ("smoke", "standard", "deep")
@@ -35,9 +36,14 @@ class RunSettings:
 
 
 def parse_api(value: str | None) -> list[str] | None:
+    """--api gep,po -> ["gep", "po"]; None selects every product of the target file."""
     if not value:
         return None
-    return [part.strip() for part in value.split(",") if part.strip()]
+    products = [part.strip() for part in value.split(",") if part.strip()]
+    for product in products:
+        if product not in PRODUCT_CHOICES:
+            raise UsageError(f"--api {product}: unknown product — use gep, po and/or smat")
+    return products
 
 
 def new_seed() -> int:

@@ -1,0 +1,33 @@
+"""A user's mistake is one line naming the cause and the fix, exit 2, and nothing started."""
+
+import socket
+
+import pytest
+
+from conformance.cli import main
+
+
+def test_unknown_product_in_api_is_refused_before_a_mock_starts(capsys):
+    assert main(["run", "--api", "gep,foo"]) == 2
+    out, err = capsys.readouterr()
+    assert err.strip() == "conformance: --api foo: unknown product — use gep, po and/or smat"
+    assert "certifying" not in out
+
+
+def test_mock_port_out_of_range_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["mock", "--port", "99999"])
+    assert exit_info.value.code == 2
+    assert "'99999' is no port (0-65535; 0 picks a free one)" in capsys.readouterr().err
+
+
+def test_mock_port_in_use_is_one_line_not_a_traceback(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["mock", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"conformance mock: cannot listen on 127.0.0.1:{port}: ")
+    assert "--port 0 picks a free one" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
