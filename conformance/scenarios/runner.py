@@ -12,7 +12,7 @@ from typing import Any
 
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status
 from conformance.scenarios import wire
-from conformance.scenarios.judges import Answer, Context, Failure, evaluate
+from conformance.scenarios.judges import Answer, Context, Failure, NotApplicable, evaluate
 from conformance.scenarios.judges.events import history_key, sent_events, value_events
 from conformance.scenarios.model import Scenario, Step
 from conformance.scenarios.templating import MissingData, Resolver, lookup
@@ -99,12 +99,17 @@ class _Run:
             except (LookupError, TypeError, ValueError, AttributeError) as error:
                 failure = Failure(answer.brief(), f"an answer {expectation.judge} can read "
                                   f"({type(error).__name__}: {error})")
-            message = "" if failure is None else (
-                f"Received: {failure.received} / Documented: {failure.documented}")
+            if isinstance(failure, NotApplicable):
+                status, message = Status.SKIPPED, f"not judged: {failure.reason}"
+                failure = None
+            elif failure is None:
+                status, message = Status.PASSED, ""
+            else:
+                status = Status.FAILED
+                message = f"Received: {failure.received} / Documented: {failure.documented}"
             for rule in expectation.rules:
                 judged.add(rule)
-                self.outcome(rule, Status.PASSED if failure is None else Status.FAILED,
-                             message, step.name)
+                self.outcome(rule, status, message, step.name)
             passed = passed and failure is None
         server_rule = NO_SERVER_ERROR[self.scenario.product]
         if answer.status >= 500 and server_rule not in judged:

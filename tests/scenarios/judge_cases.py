@@ -76,6 +76,15 @@ XML_ERR = ("<Answer><item><poInternalNumber>P1</poInternalNumber><processStatus>
            "</item></Answer>")
 
 GOOD = [
+    # accepted is only "was it taken": the documented form of a success is success_answer's
+    Case("gep-accepted-201", "accepted", POR, js(201, env(successes=["A1"])), POR_SENT),
+    Case("gep-accepted-number-code", "accepted", POR,
+         js(200, {**env(successes=["A1"]), "statusCode": 200}), POR_SENT),
+    Case("gep-success-answer", "success_answer", POR, js(200, env(successes=["A1"])), POR_SENT),
+    Case("po-accepted-plain-ok", "accepted", PO, Answer(200, "text/plain", "OK"), PO_SENT),
+    Case("po-success-answer-201-list", "success_answer", PO, js(201, [PO_OK]), PO_SENT),
+    Case("smat-accepted-204", "accepted", SMAT, Answer(204, "", ""), SMAT_SENT),
+    Case("smat-success-answer-201", "success_answer", SMAT, odata(STORED, status=201), SMAT_SENT),
     # GEP: success and rejection as the documents show them, and every latitude choice
     Case("gep-accepted-data-null", "accepted", POR, js(200, env(successes=["A1"])), POR_SENT),
     Case("gep-accepted-data-object-errors-null", "accepted", POR,
@@ -206,8 +215,12 @@ GOOD = [
 
 BAD = [
     Case("gep-accepted-but-400-code", "accepted", POR, js(200, env("400")), POR_SENT),
-    Case("gep-accepted-but-201", "accepted", POR, js(201, env(successes=["A1"])), POR_SENT),
-    Case("gep-accepted-but-number-code", "accepted", POR, js(200, {**env(), "statusCode": 200}),
+    Case("gep-rejection-answer-200-code-with-errors", "rejection_answer", POR,
+         js(200, env("200", [("A1", "Invalid Order Number")])), POR_SENT),
+    Case("gep-success-answer-but-201", "success_answer", POR, js(201, env(successes=["A1"])),
+         POR_SENT),
+    Case("gep-success-answer-but-number-code", "success_answer", POR,
+         js(200, {**env(), "statusCode": 200}),
          POR_SENT),
     Case("gep-accepted-but-errors", "accepted", POR, js(200, env("200", [("A1", "x")])), POR_SENT),
     Case("gep-rejected-but-success", "rejected", POR, js(200, env(successes=["A1"])), POR_SENT),
@@ -255,12 +268,18 @@ BAD = [
     Case("empty-batch-500", "accepted_or_rejected", SMAT, Answer(500, "", ""), {"PPE": []}),
     Case("po-accepted-but-errors", "accepted", PO, js(200, PO_ERR), PO_SENT),
     Case("po-accepted-but-400", "accepted", PO, js(400, PO_OK), PO_SENT),
-    Case("po-accepted-but-not-json", "accepted", PO, Answer(200, "text/plain", "OK"), PO_SENT),
+    Case("po-success-answer-but-not-json", "success_answer", PO, Answer(200, "text/plain", "OK"),
+         PO_SENT),
     Case("po-accepted-but-xml-errors", "accepted", PO, xml(200, XML_ERR), PO_SENT),
     Case("po-rejected-but-success", "rejected", PO, js(200, PO_OK), PO_SENT),
     Case("po-rejected-but-500", "rejected", PO, js(500, PO_ERR), PO_SENT),
     Case("po-rejection-answer-422", "rejection_answer", PO, js(422, PO_ERR), PO_SENT),
-    Case("po-rejection-answer-200-no-errors", "rejection_answer", PO, js(200, PO_OK), PO_SENT),
+    Case("po-rejection-answer-422", "rejection_answer", PO,
+         js(422, PO_ERR), PO_SENT),
+    Case("po-rejection-answer-failed-status-without-errors", "rejection_answer", PO,
+         js(200, {**PO_OK, "processStatus": "FAILED", "errors": []}), PO_SENT),
+    Case("po-accepted-but-failed-status", "accepted", PO,
+         js(200, {**PO_OK, "processStatus": "FAILED", "errors": []}), PO_SENT),
     Case("po-echoes-other-number", "po_echoes_identifiers", PO,
          js(200, {**PO_OK, "poInternalNumber": "P2"}), PO_SENT),
     Case("po-echoes-other-txn", "po_echoes_identifiers", PO,
@@ -277,7 +296,7 @@ BAD = [
     Case("po-xml-but-json", "xml_response", PO, js(200, PO_OK), PO_SENT),
     Case("po-xml-broken", "xml_response", PO, xml(200, "<PoServiceResponse><po"), PO_SENT),
     Case("smat-accepted-but-400", "accepted", SMAT, js(400, {"error": {}}), SMAT_SENT),
-    Case("smat-accepted-but-204", "accepted", SMAT, Answer(204, "", ""), SMAT_SENT),
+    Case("smat-success-answer-but-204", "success_answer", SMAT, Answer(204, "", ""), SMAT_SENT),
     Case("smat-rejected-but-200", "rejected", SMAT, odata(STORED), SMAT_SENT),
     Case("smat-rejected-but-500", "rejected", SMAT, Answer(500, "", ""), SMAT_SENT),
     Case("smat-odata-relative-context", "odata_response", SMAT,
@@ -316,3 +335,16 @@ BAD = [
 ]
 
 CAUGHT_BY = {(case.judge, case.product) for case in BAD}
+
+# Answers that give the expectation nothing to judge: the shape or message of a rejection when
+# nothing was rejected. The rule the target broke fails through its own `rejected` expectation.
+NOT_APPLICABLE = [
+    Case("gep-rejection-answer-of-an-acceptance", "rejection_answer", POR,
+         js(200, env(successes=["A1"])), POR_SENT),
+    Case("gep-message-of-an-acceptance", "message_mentions", CONTACT,
+         js(200, env(successes=["C1"])), CONTACT_SENT, {"text": "Interface Status is mandatory"}),
+    Case("po-rejection-answer-of-an-acceptance", "rejection_answer", PO, js(200, PO_OK), PO_SENT),
+    Case("po-rejection-answer-of-a-5xx", "rejection_answer", PO, js(500, PO_OK), PO_SENT),
+    Case("po-message-of-an-acceptance", "message_mentions", PO, js(200, PO_OK), PO_SENT,
+         {"text": "PO not found"}),
+]

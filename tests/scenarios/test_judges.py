@@ -1,9 +1,9 @@
 """The judges on hand-made answers: every latitude choice passes, every violation is caught."""
 
 import pytest
-from judge_cases import BAD, GOOD, Case
+from judge_cases import BAD, GOOD, NOT_APPLICABLE, Case
 
-from conformance.scenarios.judges import Context, evaluate, judge_names
+from conformance.scenarios.judges import Context, NotApplicable, evaluate, judge_names
 
 
 def _judge(case: Case):
@@ -21,6 +21,12 @@ def test_violation_is_caught_with_received_and_documented(case):
     failure = _judge(case)
     assert failure is not None
     assert failure.received and failure.documented
+
+
+@pytest.mark.parametrize("case", NOT_APPLICABLE, ids=[c.id for c in NOT_APPLICABLE])
+def test_nothing_to_judge_is_not_a_failure(case):
+    result = _judge(case)
+    assert isinstance(result, NotApplicable) and result.reason
 
 
 def test_every_judge_is_seen_failing():

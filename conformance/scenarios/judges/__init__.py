@@ -1,9 +1,12 @@
 """The closed vocabulary of expectation judges, one small function each, looked up by name.
 
-A judge reads one answer (and what was sent) and returns None when the expectation holds or a
-`Failure(received, documented)`. The latitude the documents leave a correct target is encoded
-here, once, so a scenario file never has to spell it out. Judges with the same name may differ
-per product (`rejected` is not the same thing for GEP and for Smart Materials).
+A judge reads one answer (and what was sent) and returns None when the expectation holds, a
+`Failure(received, documented)`, or `NotApplicable(reason)` when the answer gives it nothing to
+judge (the shape or message of a rejection, when nothing was rejected): the rule the target did
+break is judged by its own expectation, and is the only one that fails. The latitude the
+documents leave a correct target is encoded here, once, so a scenario file never has to spell
+it out. Judges with the same name may differ per product (`rejected` is not the same thing for
+GEP and for Smart Materials).
 """
 
 import json
@@ -17,6 +20,10 @@ import requests
 class Failure(NamedTuple):
     received: str
     documented: str
+
+
+class NotApplicable(NamedTuple):
+    reason: str
 
 
 NOT_JSON: Any = type("NotJson", (), {"__repr__": lambda self: "NOT_JSON"})()
@@ -59,7 +66,7 @@ class Context:
     before: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # events seen earlier
 
 
-Judge = Callable[[Context], Failure | None]
+Judge = Callable[[Context], Failure | NotApplicable | None]
 _JUDGES: dict[tuple[str, str], Judge] = {}
 ANY = "*"
 
@@ -85,7 +92,7 @@ def judge_names() -> set[str]:
     return {name for name, _ in _JUDGES}
 
 
-def evaluate(name: str, ctx: Context) -> Failure | None:
+def evaluate(name: str, ctx: Context) -> Failure | NotApplicable | None:
     """Run one judge; a judge that does not exist for the product is a scenario error."""
     function = find_judge(name, ctx.product)
     if function is None:

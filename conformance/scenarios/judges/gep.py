@@ -9,7 +9,15 @@ key is one that was sent.
 from typing import Any
 
 from conformance.catalog import fold_whitespace
-from conformance.scenarios.judges import NOT_JSON, Answer, Context, Failure, judge
+from conformance.scenarios.judges import (
+    NOT_JSON,
+    Answer,
+    Context,
+    Failure,
+    NotApplicable,
+    evaluate,
+    judge,
+)
 
 ENVELOPE_KEYS = ("data", "statusCode", "errorDetails", "successDetails")
 KEY_FIELD = {
@@ -63,8 +71,29 @@ def is_rejection(ctx: Context) -> bool:
     return ctx.answer.status == 200 and _is_4xx_code(_status_code(envelope(ctx)))
 
 
+def reports_an_error(ctx: Context) -> bool:
+    """A rejection, or an envelope that lists an error whatever its statusCode says."""
+    return is_rejection(ctx) or bool(_entries(envelope(ctx), "errorDetails"))
+
+
 @judge("accepted", "gep")
 def accepted(ctx: Context) -> Failure | None:
+    """The target took the request: a 2xx whose envelope reports no error.
+
+    Only "was it accepted?": the documented form of a success (HTTP 200, statusCode "200") is
+    `success_answer`'s, so an envelope defect fails GEP-SUCCESS-ANSWER and not every field rule.
+    """
+    body = envelope(ctx)
+    code = str((body or {}).get("statusCode", ""))
+    if 200 <= ctx.answer.status < 300 and not code.startswith(("4", "5")) and not _entries(
+        body, "errorDetails"
+    ):
+        return None
+    return Failure(ctx.answer.brief(), "the request accepted: a 2xx reporting no error")
+
+
+@judge("success_answer", "gep")
+def success_answer(ctx: Context) -> Failure | None:
     body = envelope(ctx)
     if ctx.answer.status == 200 and _status_code(body) == "200" and not _entries(
         body, "errorDetails"
@@ -81,10 +110,12 @@ def rejected(ctx: Context) -> Failure | None:
 
 
 @judge("rejection_answer", "gep")
-def rejection_answer(ctx: Context) -> Failure | None:
+def rejection_answer(ctx: Context) -> Failure | NotApplicable | None:
     """The full shape of a rejection: 415 may carry any body, else a 4xx envelope with errors."""
     if ctx.answer.status == 415:
         return None
+    if not reports_an_error(ctx):
+        return NotApplicable("the request was not rejected")
     body = envelope(ctx)
     if (ctx.answer.status == 200 or 400 <= ctx.answer.status < 500) and (
         _is_4xx_code(_status_code(body)) and _entries(body, "errorDetails")
@@ -208,8 +239,10 @@ def _strings(answer: Answer) -> list[str]:
 
 
 @judge("message_mentions", "gep", "po", "smat")
-def message_mentions(ctx: Context) -> Failure | None:
+def message_mentions(ctx: Context) -> Failure | NotApplicable | None:
     """A documented text appears in the answer, case-insensitive, white space folded (SHOULD)."""
+    if evaluate("rejected", ctx) is not None and not reports_an_error(ctx):
+        return NotApplicable("the request was not rejected: no message to read")
     texts = ctx.args["text"]
     texts = [texts] if isinstance(texts, str) else list(texts)
     body = fold_whitespace(" ".join(_strings(ctx.answer))).casefold()

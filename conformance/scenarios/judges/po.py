@@ -1,11 +1,12 @@
 """Judges of the PO modify service (002) and of its documented latitude.
 
-Accepted: 200 or 201 and no PoServiceResponse with errors. Rejected (a validation rule): any
-4xx, or 200/201 with a non-empty errors list; the rejection's documented form (PO-REJECTION-
-ANSWER) is narrower: 400 or 405. JSON or XML, one response or a list of them.
+Accepted: a 2xx with no PoServiceResponse reporting errors or a failed processStatus.
+Rejected (a validation rule): any 4xx, or a 2xx with a non-empty errors list or a failed
+processStatus; the rejection's documented form (PO-REJECTION-ANSWER) is narrower: 400 or 405,
+or a 2xx with the errors listed. JSON or XML, one response or a list of them.
 """
 
-from conformance.scenarios.judges import Context, Failure, judge
+from conformance.scenarios.judges import Context, Failure, NotApplicable, evaluate, judge
 from conformance.scenarios.judges.po_body import (
     FIELDS,
     errors_of,
@@ -20,8 +21,24 @@ def _has_errors(ctx: Context) -> bool:
     return any(errors_of(item) for item in responses(ctx.answer) or [])
 
 
+def _reports_failure(ctx: Context) -> bool:
+    """Errors listed, or a processStatus that says the modification failed (values undocumented)."""
+    statuses = [str(item.get("processStatus") or "").casefold()
+                for item in responses(ctx.answer) or []]
+    return _has_errors(ctx) or any(
+        word in status for status in statuses for word in ("fail", "error", "reject"))
+
+
 @judge("accepted", "po")
 def accepted(ctx: Context) -> Failure | None:
+    """The target took the request: a 2xx without errors (the documented form: success_answer)."""
+    if 200 <= ctx.answer.status < 300 and not _reports_failure(ctx):
+        return None
+    return Failure(ctx.answer.brief(), "the request accepted: a 2xx reporting no failure")
+
+
+@judge("success_answer", "po")
+def success_answer(ctx: Context) -> Failure | None:
     items = responses(ctx.answer)
     if ctx.answer.status in (200, 201) and items is not None and not _has_errors(ctx):
         return None
@@ -31,13 +48,15 @@ def accepted(ctx: Context) -> Failure | None:
 @judge("rejected", "po")
 def rejected(ctx: Context) -> Failure | None:
     status = ctx.answer.status
-    if 400 <= status < 500 or (status in (200, 201) and _has_errors(ctx)):
+    if 400 <= status < 500 or (200 <= status < 300 and _reports_failure(ctx)):
         return None
-    return Failure(ctx.answer.brief(), "a 4xx, or 200/201 with a non-empty errors list")
+    return Failure(ctx.answer.brief(), "a 4xx, or a 2xx with errors or a failed processStatus")
 
 
 @judge("rejection_answer", "po")
-def rejection_answer(ctx: Context) -> Failure | None:
+def rejection_answer(ctx: Context) -> Failure | NotApplicable | None:
+    if evaluate("rejected", ctx) is not None:
+        return NotApplicable("the request was not rejected")
     status = ctx.answer.status
     if status in (400, 405) or (status in (200, 201) and _has_errors(ctx)):
         return None

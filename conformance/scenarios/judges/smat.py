@@ -40,6 +40,14 @@ def _name(event: dict) -> str:
 
 @judge("accepted", "smat")
 def accepted(ctx: Context) -> Failure | None:
+    """The target took the request: a 2xx (the documented 200/201 is success_answer's)."""
+    if 200 <= ctx.answer.status < 300:
+        return None
+    return Failure(ctx.answer.brief(), "the request accepted: a 2xx")
+
+
+@judge("success_answer", "smat")
+def success_answer(ctx: Context) -> Failure | None:
     return None if _ok(ctx) else Failure(ctx.answer.brief(), "200 or 201")
 
 
