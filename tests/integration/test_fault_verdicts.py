@@ -66,3 +66,26 @@ def test_the_same_code_certifies_the_mock_without_faults(monkeypatch):
     results = judge_rules(RULES, outcomes, {})
     assert [r.rule.id for r in results if r.status != "passed"] == []
     assert fold_verdict(results, {}) == "conformant"
+
+
+@pytest.mark.parametrize(
+    ("fault_name", "may_fail"),
+    [
+        # An envelope defect is the envelope rules' failure, not every field rule's.
+        (
+            "gep-statuscode-as-number",
+            {"GEP-STATUSCODE-IS-STRING", "GEP-SUCCESS-ANSWER", "GEP-REJECTION-ANSWER"},
+        ),
+        ("gep-success-http-202", {"GEP-SUCCESS-ANSWER"}),
+        ("po-success-http-202", {"PO-SUCCESS-ANSWER"}),
+        # A target that accepts what it must refuse fails that rule, not the rejection's form.
+        ("por-key-not-mandatory", {"POR-KEY-MANDATORY"}),
+        ("contact-code-not-mandatory", {"CONTACT-CODE-MANDATORY"}),
+        ("org-accepts-unknown-currency", {"ORG-CURRENCY-KNOWN"}),
+        ("po-accepts-unknown-po", {"PO-ONLY-EXISTING-PO"}),
+    ],
+)
+def test_a_fault_fails_its_own_rules_and_not_its_neighbours(fault_name, may_fail, monkeypatch):
+    statuses = _certify_scenarios(fault_name, monkeypatch)
+    failed = {rule for rule, status in statuses.items() if status in ("failed", "warning")}
+    assert failed and failed <= may_fail, f"{fault_name} also fails {sorted(failed - may_fail)}"
