@@ -10,8 +10,10 @@ import jsonschema
 from conformance.contract_files import specs_dir
 from conformance.mock import DEMO_CREDENTIALS
 
-FAULT, RULE = "po-success-http-202", "PO-SUCCESS-ANSWER"
-FAILING_ARGS = ("--api", "po", "--profile", "smoke", "--seed", "5", "--mock-fault", FAULT)
+# PO answers 202 to an accepted modification (breaks RULE) and sends errors as plain strings
+FAULTS, RULE = ("po-success-http-202", "po-errors-as-strings"), "PO-SUCCESS-ANSWER"
+FAILING_ARGS = ("--api", "po", "--profile", "smoke", "--seed", "5")
+FAILING_ARGS += tuple(arg for fault in FAULTS for arg in ("--mock-fault", fault))
 # the mock accepts only its demo credentials: they are the known secrets no artifact may hold
 SECRETS = sorted(set(DEMO_CREDENTIALS.values()))
 
