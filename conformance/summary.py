@@ -14,6 +14,8 @@ from pathlib import Path
 from conformance import __version__
 from conformance.contract_files import specs_dir
 from conformance.outcomes import Outcome
+from conformance.report import baseline as baseline_diff
+from conformance.report import terminal
 from conformance.verdict import EXIT_CODES, RuleResult, counts
 
 SCHEMA_VERSION = 1
@@ -94,7 +96,10 @@ def build(
     suite_errors: list[str],
     started: float,
     item_seconds: dict[str, float],
+    waivers: dict | None = None,
 ) -> dict:
+    """The document; `waivers` is the section report.waivers.apply made, the baseline (an
+    earlier summary.json) and the exit-code gate come from the run settings."""
     target = run.target
     document = {
         "schema_version": SCHEMA_VERSION,
@@ -124,7 +129,7 @@ def build(
         "unreachable": unreachable,
         "suite_errors": suite_errors,
         "counts": {
-            "rules": counts(results),
+            "rules": {**counts(results), "waived": sum(r.status == "waived" for r in results)},
             "outcomes": dict(Counter(str(o.status) for o in outcomes)),
         },
         "rules": [_rule_entry(r) for r in results],
@@ -135,6 +140,15 @@ def build(
             "html": str(run.report_dir / "report.html"),
         },
     }
+    if waivers is not None:
+        document["waivers"] = waivers
+    baseline = getattr(run, "baseline", None)
+    if baseline is not None:
+        document["baseline"] = baseline_diff.diff(baseline, document, str(run.baseline_file))
+    document["fail_on"] = getattr(run, "fail_on", "failures")
+    document["exit_code"] = baseline_diff.exit_code(
+        verdict, document.get("baseline"), document["fail_on"]
+    )
     return target.redactor().data(document)
 
 
@@ -176,11 +190,12 @@ def screen_lines(document: dict) -> list[str]:
         lines += wrapped[:2] + ([" " * 20 + "..."] if len(wrapped) > 2 else [])
     for error in document["suite_errors"][:5]:
         lines.append(f"  SUITE ERROR       {error}")
+    lines += terminal.lines(document)
     tally = document["counts"]["rules"]
     lines.append(
         f"  {tally['passed']} rules passed, {tally['failed']} failed, "
-        f"{tally['warning']} warned, {tally['skipped']} skipped, "
-        f"{tally['inconclusive']} inconclusive"
+        f"{tally['warning']} warned, {tally.get('waived', 0)} waived, {tally['skipped']} skipped,"
+        f" {tally['inconclusive']} inconclusive"
     )
     lines.append(f"verdict: {document['verdict'].upper()}  (exit {document['exit_code']})")
     reports = document["reports"]
