@@ -11,8 +11,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformance.catalog import load_rules
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
+from conformance.report import baseline as baseline_file
+from conformance.report import waivers as waiver_file
 from conformance.target import Target, load_target
 
 PROFILES = ("smoke", "standard", "deep")
@@ -29,6 +32,10 @@ class RunSettings:
     seed: int
     report_dir: Path
     default_report_dir: bool  # also copied to reports/latest when True
+    waivers: waiver_file.WaiverFile | None = None  # known deviations of this target
+    baseline: dict | None = None  # the summary.json this run is compared with
+    baseline_file: Path | None = None
+    fail_on: str = "failures"  # "failures" | "new-failures": what makes the exit code 1
 
     def includes_profile(self, profile: str) -> bool:
         """smoke < standard < deep: a deep run also runs the smoke and standard items."""
@@ -82,10 +89,17 @@ def build(
     seed: int,
     report_dir: str,
     default_report_dir: bool,
+    waivers: str | None = None,
+    baseline: str | None = None,
+    fail_on: str = "failures",
 ) -> RunSettings:
-    """Raises UsageError for a bad target file or selection."""
+    """Raises UsageError for a bad target file, selection, waiver file or baseline."""
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
+    if fail_on not in baseline_file.FAIL_ON:
+        raise UsageError(f"--fail-on {fail_on}: use one of {', '.join(baseline_file.FAIL_ON)}")
+    if fail_on == "new-failures" and not baseline:
+        raise UsageError("--fail-on new-failures needs --baseline OLD/summary.json")
     return RunSettings(
         target=loaded,
         target_file=path,
@@ -93,4 +107,8 @@ def build(
         seed=seed,
         report_dir=Path(report_dir).absolute(),
         default_report_dir=default_report_dir,
+        waivers=waiver_file.load(Path(waivers), load_rules(), loaded.name) if waivers else None,
+        baseline=baseline_file.load(Path(baseline)) if baseline else None,
+        baseline_file=Path(baseline).absolute() if baseline else None,
+        fail_on=fail_on,
     )
