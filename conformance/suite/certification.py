@@ -6,6 +6,7 @@ summary.json and prints the one-screen summary. `settle_report` (run on whicheve
 the item) turns an item's outcomes into its pass/fail/skip.
 """
 
+import datetime
 import json
 import sys
 import time
@@ -17,15 +18,13 @@ from conformance import summary
 from conformance.catalog import load_rules
 from conformance.exchange import send
 from conformance.outcomes import Outcome, Status
+from conformance.report import junit, waivers
 from conformance.verdict import (
-    EXIT_CODES,
     INCONCLUSIVE,
     fold_verdict,
     judge_rules,
     outcome_from_dict,
 )
-
-_SHOWN_FAILURES = 5
 
 
 def settle_report(report: pytest.TestReport, outcomes: list[Outcome], run, item) -> None:
@@ -43,11 +42,15 @@ def settle_report(report: pytest.TestReport, outcomes: list[Outcome], run, item)
         for o in outcomes
         if o.status == Status.FAILED and rules.get(o.rule_id) and rules[o.rule_id].level == "MUST"
     ]
+    waived = waivers.active(getattr(run, "waivers", None), _today())
+    if must_failed and all(o.rule_id in waived for o in must_failed):
+        path, line, _ = item.location
+        report.outcome = "skipped"  # shown apart: JUnit and pytest-html list it as skipped
+        report.longrepr = (str(path), (line or 0) + 1, junit.waived_text(must_failed, waived))
+        return
     if must_failed:
         report.outcome = "failed"
-        lines = [redactor.text(o.message) or o.rule_id for o in must_failed[:_SHOWN_FAILURES]]
-        more = len(must_failed) - _SHOWN_FAILURES
-        report.longrepr = "\n".join(lines + ([f"... and {more} more"] if more > 0 else []))
+        report.longrepr = junit.failure_text(must_failed, rules, redactor)
         return
     statuses = {o.status for o in outcomes}
     if statuses <= {Status.SKIPPED, Status.INCONCLUSIVE}:
@@ -56,6 +59,11 @@ def settle_report(report: pytest.TestReport, outcomes: list[Outcome], run, item)
         path, line, _ = item.location
         report.outcome = "skipped"
         report.longrepr = (str(path), (line or 0) + 1, f"Skipped: {prefix}{why}"[:500])
+
+
+def _today() -> datetime.date:
+    """Waivers expire by the UTC date."""
+    return datetime.datetime.now(datetime.UTC).date()
 
 
 class Certification:
@@ -70,6 +78,7 @@ class Certification:
         self.item_seconds: Counter = Counter()
         self.items_done: set[str] = set()
         self.summary: dict | None = None
+        self._finished = False  # the summary of the finished session has been written
 
     # ---------------------------------------------------------------- before anything runs
     def check_reachability(self) -> None:
@@ -108,15 +117,24 @@ class Certification:
     # ---------------------------------------------------------------- at the end
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if exitstatus == pytest.ExitCode.INTERRUPTED:
+        document = self.finish(session)
+        if document:
+            session.exitstatus = document["exit_code"]
+
+    def finish(self, session: pytest.Session) -> dict | None:
+        """Write the session's summary once and return it: pytest-html asks for it from its own
+        sessionfinish, which may run before this one."""
+        if self._finished:
+            return self.summary
+        self._finished = True
+        if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # What ran is kept in every report, but it is no verdict on the whole target.
             self.suite_errors.append(
                 f"interrupted after {len(self.items_done)} of {session.testscollected} items: "
                 "the results cover only what ran"
             )
         self.write_summary()
-        if self.summary:
-            session.exitstatus = EXIT_CODES[self.summary["verdict"]]
+        return self.summary
 
     def write_summary(self) -> None:
         not_run = {
@@ -124,7 +142,11 @@ class Certification:
             for p in ("gep", "po", "smat")
             if p not in self.run.target.products
         }
-        results = judge_rules(load_rules(), self.outcomes, not_run)
+        # xdist delivers items in any order; sorted by source (stable), the evidence kept per
+        # rule is a serial run's
+        outcomes = sorted(self.outcomes, key=lambda o: o.source_id)
+        results = judge_rules(load_rules(), outcomes, not_run)
+        results, waiver_section = waivers.apply(results, self.run.waivers, _today())
         verdict = fold_verdict(results, self.unreachable)
         if self.suite_errors and verdict != "non-conformant":
             verdict = INCONCLUSIVE
@@ -137,6 +159,7 @@ class Certification:
             suite_errors=self.suite_errors,
             started=self.started,
             item_seconds=dict(self.item_seconds),
+            waivers=waiver_section,
         )
         summary.write(self.run.report_dir / "summary.json", self.summary)
 

@@ -55,7 +55,9 @@ def test_a_must_failure_fails_the_item_with_its_redacted_message():
         outcome("POR-MESSAGES", Status.FAILED, "should only"),
     ]
     settle_report(report, outcomes, _run(), _item())
-    assert report.outcome == "failed" and report.longrepr == "Received: ***"
+    assert report.outcome == "failed"  # the JUnit text: rule, citation, redacted message
+    assert report.longrepr.startswith("GEP-ENVELOPE-SHAPE (MUST) ")
+    assert "\n  Received: ***\n" in report.longrepr and "POR-MESSAGES" not in report.longrepr
     assert report.conformance_outcomes[0]["status"] == "failed"  # plain JSON for xdist
     assert "tok-secret" not in str(report.conformance_outcomes)
 
