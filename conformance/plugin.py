@@ -37,6 +37,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="where summary.json goes (default reports/<timestamp>/)",
     )
+    group.addoption(
+        "--conformance-waivers",
+        metavar="FILE",
+        help="known deviations of this target (TOML): their failures read waived",
+    )
+    group.addoption(
+        "--conformance-baseline",
+        metavar="FILE",
+        help="an earlier run's summary.json: report new failures, fixed, still failing, skipped",
+    )
+    group.addoption(
+        "--conformance-fail-on",
+        default="failures",
+        choices=("failures", "new-failures"),
+        help="failures (default): exit 1 on any MUST failure; new-failures: only on one that"
+        " did not fail in the baseline",
+    )
 
 
 def _active(config: pytest.Config) -> bool:
@@ -85,6 +102,9 @@ def pytest_configure(config: pytest.Config) -> None:
             seed=option.conformance_seed,
             report_dir=option.conformance_report_dir,
             default_report_dir=getattr(option, "conformance_default_report_dir", False),
+            waivers=option.conformance_waivers,
+            baseline=option.conformance_baseline,
+            fail_on=option.conformance_fail_on,
         )
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
@@ -93,6 +113,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
         certification = Certification(config, _RUN)
         config.pluginmanager.register(certification, "conformance-certification")
+        if config.pluginmanager.hasplugin("html"):
+            from conformance.report.html import HtmlReport
+
+            report = HtmlReport(certification.finish, _RUN.target)
+            config.pluginmanager.register(report, "conformance-html")
         certification.check_reachability()
 
 
