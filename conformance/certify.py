@@ -43,6 +43,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-n", "--workers", metavar="N", help="pytest-xdist workers (e.g. 2, auto)")
     parser.add_argument(
+        "--waivers",
+        metavar="FILE",
+        help="known deviations of this target (TOML, see docs/reports.md): failures read waived",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="an earlier run's summary.json: report new failures, fixed, still failing, skipped",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("failures", "new-failures"),
+        default="failures",
+        help="failures (default): exit 1 on any MUST failure; new-failures: only on a MUST"
+        " failure the baseline did not have (needs --baseline)",
+    )
+    parser.add_argument(
         "--mock-fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS
     )
     parser.add_argument(
@@ -74,6 +91,11 @@ def _pytest_args(
         argv += ["--conformance-api", args.api]
     if args.workers:
         argv += ["-n", str(args.workers)]
+    if args.waivers:
+        argv += ["--conformance-waivers", args.waivers]
+    if args.baseline:
+        argv += ["--conformance-baseline", args.baseline]
+    argv += ["--conformance-fail-on", args.fail_on]
     return argv
 
 
@@ -89,6 +111,9 @@ def _run_pytest(args: argparse.Namespace, target_file: Path, base_url: str | Non
         seed=0,
         report_dir=args.report_dir or ".",
         default_report_dir=False,
+        waivers=args.waivers,
+        baseline=args.baseline,
+        fail_on=args.fail_on,
     )
     seed = args.seed if args.seed is not None else run_settings.new_seed()
     print(f"conformance: seed {seed} (repeat with --seed {seed})", flush=True)
@@ -102,13 +127,13 @@ def _run_pytest(args: argparse.Namespace, target_file: Path, base_url: str | Non
     if status == pytest.ExitCode.USAGE_ERROR:
         return EXIT_USAGE
     try:
-        verdict = json.loads(summary_file.read_text(encoding="utf-8"))["verdict"]
-    except (OSError, ValueError, KeyError):
+        document = json.loads(summary_file.read_text(encoding="utf-8"))
+        return int(document.get("exit_code", EXIT_CODES[document["verdict"]]))
+    except (OSError, ValueError, KeyError, TypeError):
         print(
             f"conformance: inconclusive — no verdict was written ({summary_file})", file=sys.stderr
         )
         return EXIT_INCONCLUSIVE
-    return EXIT_CODES[verdict]
 
 
 @contextlib.contextmanager
