@@ -180,7 +180,9 @@ def _certify_mock(args: argparse.Namespace) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
-    run_settings.parse_api(args.api)  # a wrong --api is refused before a mock starts
+    run_settings.check_options(  # a wrong option is refused before a mock starts
+        api=args.api, waivers=args.waivers, baseline=args.baseline, fail_on=args.fail_on
+    )
     mock_options = args.mock_fault or args.mock_variant
     if (args.target or args.base_url) and mock_options:
         raise UsageError(

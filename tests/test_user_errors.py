@@ -31,3 +31,21 @@ def test_mock_port_in_use_is_one_line_not_a_traceback(capsys):
     assert err.startswith(f"conformance mock: cannot listen on 127.0.0.1:{port}: ")
     assert "--port 0 picks a free one" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--fail-on", "new-failures"], "--fail-on new-failures needs --baseline"),
+        (["--baseline", "no/such/summary.json"], "no such file"),
+        (["--waivers", "{bad_toml}"], "not valid TOML"),
+    ],
+)
+def test_report_options_are_refused_before_a_mock_starts(argv, message, tmp_path, capsys):
+    bad_toml = tmp_path / "waivers.toml"
+    bad_toml.write_text("x = [")
+    argv = [arg.format(bad_toml=bad_toml) for arg in argv]
+    assert main(["run", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert "certifying" not in out

@@ -80,6 +80,21 @@ def target_file_of(target: str | None) -> Path:
     return Path(target) if target else targets_dir() / "reference.toml"
 
 
+def check_options(
+    *, api: str | None, waivers: str | None, baseline: str | None, fail_on: str
+) -> None:
+    """The options no target is needed to judge: refused before a mock or a request starts."""
+    parse_api(api)
+    if fail_on not in baseline_file.FAIL_ON:
+        raise UsageError(f"--fail-on {fail_on}: use one of {', '.join(baseline_file.FAIL_ON)}")
+    if fail_on == "new-failures" and not baseline:
+        raise UsageError("--fail-on new-failures needs --baseline OLD/summary.json")
+    if waivers:
+        waiver_file.load(Path(waivers), load_rules())
+    if baseline:
+        baseline_file.load(Path(baseline))
+
+
 def build(
     *,
     target: str | None,
@@ -94,12 +109,9 @@ def build(
     fail_on: str = "failures",
 ) -> RunSettings:
     """Raises UsageError for a bad target file, selection, waiver file or baseline."""
+    check_options(api=api, waivers=waivers, baseline=baseline, fail_on=fail_on)
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
-    if fail_on not in baseline_file.FAIL_ON:
-        raise UsageError(f"--fail-on {fail_on}: use one of {', '.join(baseline_file.FAIL_ON)}")
-    if fail_on == "new-failures" and not baseline:
-        raise UsageError("--fail-on new-failures needs --baseline OLD/summary.json")
     return RunSettings(
         target=loaded,
         target_file=path,
