@@ -15,6 +15,7 @@ from pathlib import Path
 
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
+from conformance.suite import options as run_options
 from conformance.suite import settings as run_settings
 from conformance.verdict import EXIT_CODES
 
@@ -22,43 +23,8 @@ EXIT_USAGE, EXIT_INCONCLUSIVE = 2, 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--target", metavar="FILE", help="target file (TOML); default: the mock")
-    parser.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="one base URL serving all five paths (reference.toml's data)",
-    )
-    parser.add_argument("--api", metavar="LIST", help="products to run, e.g. gep,po (default all)")
-    parser.add_argument(
-        "--profile",
-        choices=run_settings.PROFILES,
-        default="standard",
-        help="smoke: examples and scenarios; standard: + fuzzing; deep: more",
-    )
-    parser.add_argument("--seed", type=int, metavar="N", help="reproduce a run exactly")
-    parser.add_argument(
-        "--report-dir",
-        metavar="DIR",
-        help="where reports go (default reports/<timestamp>/, copied to latest)",
-    )
+    run_options.add_to_cli(parser)
     parser.add_argument("-n", "--workers", metavar="N", help="pytest-xdist workers (e.g. 2, auto)")
-    parser.add_argument(
-        "--waivers",
-        metavar="FILE",
-        help="known deviations of this target (TOML, see docs/reports.md): failures read waived",
-    )
-    parser.add_argument(
-        "--baseline",
-        metavar="FILE",
-        help="an earlier run's summary.json: report new failures, fixed, still failing, skipped",
-    )
-    parser.add_argument(
-        "--fail-on",
-        choices=("failures", "new-failures"),
-        default="failures",
-        help="failures (default): exit 1 on any MUST failure; new-failures: only on a MUST"
-        " failure the baseline did not have (needs --baseline)",
-    )
     parser.add_argument(
         "--mock-fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS
     )
@@ -72,30 +38,10 @@ def _pytest_args(
 ) -> list[str]:
     from conformance.plugin import main_args
 
-    argv = [
-        *main_args(),
-        "--conformance-target",
-        str(target_file),
-        "--conformance-profile",
-        args.profile,
-        "--conformance-seed",
-        str(seed),
-        "--conformance-report-dir",
-        args.report_dir,
-        "-q",
-        "-rN",
-    ]
-    if base_url:
-        argv += ["--conformance-base-url", base_url]
-    if args.api:
-        argv += ["--conformance-api", args.api]
+    values = {**vars(args), "target": target_file, "base_url": base_url, "seed": seed}
+    argv = [*main_args(), *run_options.as_pytest_args(values), "-q", "-rN"]
     if args.workers:
         argv += ["-n", str(args.workers)]
-    if args.waivers:
-        argv += ["--conformance-waivers", args.waivers]
-    if args.baseline:
-        argv += ["--conformance-baseline", args.baseline]
-    argv += ["--conformance-fail-on", args.fail_on]
     return argv
 
 

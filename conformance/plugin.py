@@ -17,43 +17,10 @@ _RUN = None  # the RunSettings of the run in this process (the suite module read
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    from conformance.suite import options
+
     group = parser.getgroup("conformance", "certification of a target (see `conformance run`)")
-    group.addoption("--conformance-target", metavar="FILE", help="target file (TOML)")
-    group.addoption(
-        "--conformance-base-url",
-        metavar="URL",
-        help="fill every empty base_url (alone: reference.toml's data on one URL)",
-    )
-    group.addoption("--conformance-api", metavar="LIST", help="products to run: gep,po,smat")
-    group.addoption(
-        "--conformance-profile",
-        default="standard",
-        choices=("smoke", "standard", "deep"),
-        help="smoke | standard | deep",
-    )
-    group.addoption("--conformance-seed", type=int, metavar="N", help="reproduce a run exactly")
-    group.addoption(
-        "--conformance-report-dir",
-        metavar="DIR",
-        help="where summary.json goes (default reports/<timestamp>/)",
-    )
-    group.addoption(
-        "--conformance-waivers",
-        metavar="FILE",
-        help="known deviations of this target (TOML): their failures read waived",
-    )
-    group.addoption(
-        "--conformance-baseline",
-        metavar="FILE",
-        help="an earlier run's summary.json: report new failures, fixed, still failing, skipped",
-    )
-    group.addoption(
-        "--conformance-fail-on",
-        default="failures",
-        choices=("failures", "new-failures"),
-        help="failures (default): exit 1 on any MUST failure; new-failures: only on one that"
-        " did not fail in the baseline",
-    )
+    options.add_to_pytest(group)
 
 
 def _active(config: pytest.Config) -> bool:

@@ -16,9 +16,9 @@ from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
 from conformance.report import baseline as baseline_file
 from conformance.report import waivers as waiver_file
+from conformance.suite.options import PROFILES
 from conformance.target import Target, load_target
 
-PROFILES = ("smoke", "standard", "deep")
 # a scenario's profile -> the first run profile that includes it
 _RANK = {profile: rank for rank, profile in enumerate(PROFILES)}
 PRODUCT_CHOICES = ("gep", "po", "smat")

@@ -1,0 +1,53 @@
+"""The options of a certification run, declared once: `conformance run --X` is pytest's
+`--conformance-X`, so a person and a CI job that runs plain pytest get the same run.
+
+Light on imports: pytest reads it in every session the plugin is installed in.
+"""
+
+import argparse
+from typing import Any
+
+from conformance.report.baseline import FAIL_ON
+
+PROFILES = ("smoke", "standard", "deep")
+
+# (name, argparse/pytest keyword arguments); the pytest option is --conformance-<name>
+RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("target", {"metavar": "FILE",
+                "help": "target file (TOML); `conformance run` without one certifies the mock"}),
+    ("base-url", {"metavar": "URL",
+                  "help": "fill every empty base_url (alone: reference.toml's data on one URL)"}),
+    ("api", {"metavar": "LIST", "help": "products to run, e.g. gep,po (default: all in the file)"}),
+    ("profile", {"choices": PROFILES, "default": "standard",
+                 "help": "smoke: examples and scenarios; standard: + fuzzing; deep: more"}),
+    ("seed", {"type": int, "metavar": "N", "help": "reproduce a run exactly"}),
+    ("report-dir", {"metavar": "DIR",
+                    "help": "where reports go (default reports/<timestamp>/, copied to latest)"}),
+    ("waivers", {"metavar": "FILE",
+                 "help": "known deviations of this target (TOML, see docs/reports.md)"}),
+    ("baseline", {"metavar": "FILE",
+                  "help": "an earlier run's summary.json: new failures, fixed, still failing"}),
+    ("fail-on", {"choices": FAIL_ON, "default": "failures",
+                 "help": "failures: exit 1 on any MUST failure; new-failures: only on one the"
+                         " baseline did not have (needs --baseline)"}),
+)
+
+
+def add_to_cli(parser: argparse.ArgumentParser) -> None:
+    for name, options in RUN_OPTIONS:
+        parser.add_argument(f"--{name}", **options)
+
+
+def add_to_pytest(group) -> None:
+    for name, options in RUN_OPTIONS:
+        group.addoption(f"--conformance-{name}", **options)
+
+
+def as_pytest_args(values: dict[str, Any]) -> list[str]:
+    """{"base_url": "http://…", "seed": 7, …} -> ["--conformance-base-url", "http://…", …]."""
+    argv = []
+    for name, _ in RUN_OPTIONS:
+        value = values.get(name.replace("-", "_"))
+        if value is not None:
+            argv += [f"--conformance-{name}", str(value)]
+    return argv
