@@ -4,42 +4,20 @@ Each run is a subprocess (`python -m conformance.cli run ...` or plain pytest wi
 so that the run's pytest session is a real one; the mock it certifies listens on 127.0.0.1.
 """
 
-import json
 import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
-import jsonschema
 import pytest
+from run_helpers import conformance_run, summary_of
 
 from conformance import mock
-from conformance.contract_files import specs_dir
 from conformance.mock.server import start_in_thread
 from conformance.plugin import main_args
 
 pytestmark = pytest.mark.slow
 SECRETS = [value for value in mock.DEMO_CREDENTIALS.values() if len(value) >= 4]
-
-
-def conformance(*argv: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance.cli", "run", *argv],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-    )
-
-
-def summary_of(report_dir: Path) -> dict:
-    document = json.loads((report_dir / "summary.json").read_text(encoding="utf-8"))
-    schema = json.loads((specs_dir() / "schemas" / "summary.schema.json").read_text())
-    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
-        document
-    )
-    return document
 
 
 def failed_rules(document: dict) -> set[str]:
@@ -53,7 +31,7 @@ def assert_no_secret_in(*texts: str) -> None:
 
 
 def test_the_mock_is_certified_conformant_with_valid_reports(tmp_path):
-    done = conformance("--profile", "smoke", "--seed", "11", "--report-dir", str(tmp_path))
+    done = conformance_run("--profile", "smoke", "--seed", "11", "--report-dir", str(tmp_path))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     document = summary_of(tmp_path)
     assert document["verdict"] == "conformant" and document["seed"] == 11
@@ -72,7 +50,7 @@ def test_the_mock_is_certified_conformant_with_valid_reports(tmp_path):
 
 
 def test_a_planted_fault_is_non_conformant_naming_its_rule(tmp_path):
-    done = conformance(
+    done = conformance_run(
         "--mock-fault",
         "gep-statuscode-as-number",
         "--api",
@@ -104,7 +82,7 @@ def test_an_unreachable_target_is_inconclusive_with_a_one_line_cause(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, **mock.DEMO_CREDENTIALS}
-    done = conformance(
+    done = conformance_run(
         "--base-url",
         f"http://127.0.0.1:{port}",
         "--api",
@@ -124,7 +102,7 @@ def test_an_unreachable_target_is_inconclusive_with_a_one_line_cause(tmp_path):
 
 
 def test_a_bad_option_is_a_usage_error_before_any_request(tmp_path):
-    done = conformance("--base-url", "not-a-url", "--report-dir", str(tmp_path))
+    done = conformance_run("--base-url", "not-a-url", "--report-dir", str(tmp_path))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
         "conformance: --base-url: 'not-a-url' is not an http(s) URL"
@@ -171,6 +149,8 @@ def test_plain_pytest_under_xdist_gives_the_same_verdict(tmp_path):
 
 def test_the_alternate_latitude_variant_is_conformant_too(tmp_path):
     """The mock's other reasonable choices (where the documents leave one) fail no rule."""
-    done = conformance("--mock-variant", "alternate", "--seed", "5", "--report-dir", str(tmp_path))
+    done = conformance_run(
+        "--mock-variant", "alternate", "--seed", "5", "--report-dir", str(tmp_path)
+    )
     document = summary_of(tmp_path)
     assert (done.returncode, document["verdict"]) == (0, "conformant"), failed_rules(document)
