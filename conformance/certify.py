@@ -127,7 +127,11 @@ def _certify_mock(args: argparse.Namespace) -> int:
 
 def main(args: argparse.Namespace) -> int:
     run_settings.check_options(  # a wrong option is refused before a mock starts
-        api=args.api, waivers=args.waivers, baseline=args.baseline, fail_on=args.fail_on
+        api=args.api,
+        waivers=args.waivers,
+        baseline=args.baseline,
+        fail_on=args.fail_on,
+        report_dir=args.report_dir,
     )
     mock_options = args.mock_fault or args.mock_variant
     if (args.target or args.base_url) and mock_options:

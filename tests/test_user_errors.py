@@ -39,9 +39,10 @@ def test_mock_port_in_use_is_one_line_not_a_traceback(capsys):
         (["--fail-on", "new-failures"], "--fail-on new-failures needs --baseline"),
         (["--baseline", "no/such/summary.json"], "no such file"),
         (["--waivers", "{bad_toml}"], "not valid TOML"),
+        (["--report-dir", "{bad_toml}"], "is a file — name a directory"),
     ],
 )
-def test_report_options_are_refused_before_a_mock_starts(argv, message, tmp_path, capsys):
+def test_run_options_are_refused_before_a_mock_starts(argv, message, tmp_path, capsys):
     bad_toml = tmp_path / "waivers.toml"
     bad_toml.write_text("x = [")
     argv = [arg.format(bad_toml=bad_toml) for arg in argv]

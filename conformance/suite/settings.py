@@ -5,6 +5,7 @@ controller's reporting read the same values; under xdist every worker rebuilds t
 options the controller sent (seed and report directory included, so all agree).
 """
 
+import os
 import random
 import shutil
 import time
@@ -80,11 +81,29 @@ def target_file_of(target: str | None) -> Path:
     return Path(target) if target else targets_dir() / "reference.toml"
 
 
+def _check_report_dir(report_dir: str) -> None:
+    """The directory can be created (or is one) and written to; nothing is created here."""
+    path = Path(report_dir).absolute()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--report-dir {report_dir}: is a file — name a directory")
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--report-dir {report_dir}: {existing} is not a writable directory"
+                         " — choose a directory you can write to")
+
+
 def check_options(
-    *, api: str | None, waivers: str | None, baseline: str | None, fail_on: str
+    *,
+    api: str | None,
+    waivers: str | None,
+    baseline: str | None,
+    fail_on: str,
+    report_dir: str | None = None,
 ) -> None:
     """The options no target is needed to judge: refused before a mock or a request starts."""
     parse_api(api)
+    if report_dir is not None:
+        _check_report_dir(report_dir)
     if fail_on not in baseline_file.FAIL_ON:
         raise UsageError(f"--fail-on {fail_on}: use one of {', '.join(baseline_file.FAIL_ON)}")
     if fail_on == "new-failures" and not baseline:
@@ -109,7 +128,9 @@ def build(
     fail_on: str = "failures",
 ) -> RunSettings:
     """Raises UsageError for a bad target file, selection, waiver file or baseline."""
-    check_options(api=api, waivers=waivers, baseline=baseline, fail_on=fail_on)
+    check_options(
+        api=api, waivers=waivers, baseline=baseline, fail_on=fail_on, report_dir=report_dir
+    )
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
     return RunSettings(
