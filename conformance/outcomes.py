@@ -17,6 +17,18 @@ class Status(StrEnum):
     INCONCLUSIVE = "inconclusive"  # transport failure or environment: nothing was judged
 
 
+class TransportFailure(StrEnum):
+    """Why a request got no judgeable answer: the environment speaking, never the contract."""
+
+    REFUSED = "refused"  # connection refused / host unreachable
+    NO_ANSWER = "no-answer"  # read timeout, reset, connection closed without an answer
+    TLS = "tls"  # TLS handshake failed
+    RATE_LIMITED = "rate-limited"  # 429/503 with Retry-After beyond the wait bound
+    CREDENTIALS_REJECTED = "credentials-rejected"  # credentials that had worked now refused
+    BUDGET = "budget"  # --max-requests reached: not sent
+    OTHER = "other"
+
+
 class SourceKind(StrEnum):
     SCENARIO = "scenario"  # a scripted scenario from specs/scenarios
     CHECK = "check"  # a schemathesis check on a generated case
@@ -35,6 +47,8 @@ class Exchange:
     response_body: str | None = None
     elapsed_ms: float | None = None
     transport_error: str | None = None  # why there is no answer
+    # what kind of "no answer" (a `TransportFailure` value) when transport_error is set
+    failure: str | None = None
     curl: str | None = None  # reproduces the request; credentials as $ENV_VARS
 
 
@@ -48,6 +62,10 @@ class Outcome:
     message: str = ""  # "Received: ... / Documented: ..." on failure; the reason when skipped
     exchanges: list[Exchange] = field(default_factory=list)
     case_id: str | None = None  # schemathesis case id or scenario step, for reproduction
+    # True when this source could have seen the rule broken: a scenario listing the rule in
+    # `breaks`, a generated case whose input breaches it, or any judged answer of a rule about
+    # answers. A MUST rule passes only on a breaking-side outcome (see verdict).
+    breaking: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
