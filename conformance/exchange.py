@@ -6,7 +6,6 @@ speaking, not the target: the judge makes it inconclusive.
 """
 
 import json
-import re
 import shlex
 import time
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ import requests
 from conformance.outcomes import Exchange
 from conformance.redaction import MASK, Redactor
 from conformance.target import ProductTarget
+from conformance.transport import BODY_BOUND, describe
 
 MAX_BODY = 64 * 1024
 
@@ -116,9 +116,17 @@ def send(
     except requests.RequestException as error:
         prepared = session.prepare_request(_without_auth(request))
         record = record_exchange(product, prepared, None, privilege, started)
-        record.transport_error = product.redactor().text(describe_transport_error(error))
+        failed_as(record, product, error)
         return None, record
     return response, record_exchange(product, response.request, response, privilege, started)
+
+
+def failed_as(record: Exchange, product: ProductTarget, error: BaseException) -> Exchange:
+    """Fill `transport_error` (one line, redacted) and `failure` (a TransportFailure value)."""
+    kind, message = describe(error, product.timeout)
+    record.transport_error = product.redactor().text(message)
+    record.failure = str(kind)
+    return record
 
 
 def _without_auth(request: requests.Request) -> requests.Request:
@@ -127,23 +135,9 @@ def _without_auth(request: requests.Request) -> requests.Request:
     return request
 
 
-def describe_transport_error(error: BaseException) -> str:
+def describe_transport_error(error: BaseException, timeout: float | None = None) -> str:
     """One line saying why there is no answer (refused, timeout, TLS, credentials...)."""
-    text = str(error)
-    errno = re.search(r"\[Errno -?\d+\] ([^'\"()]+)", text)
-    if isinstance(error, requests.exceptions.SSLError):
-        return "TLS handshake failed: " + (text.split("SSLError(")[-1][:200] if text else "")
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return "connection timed out"
-    if isinstance(error, requests.exceptions.Timeout):
-        return "no answer within the timeout"
-    if isinstance(error, requests.exceptions.ConnectionError):
-        if errno:
-            return errno.group(1).strip().lower()
-        if "RemoteDisconnected" in text or "reset" in text.lower():
-            return "connection closed or reset by the server without an answer"
-        return "connection failed: " + text[:200]
-    return text[:300] or type(error).__name__
+    return describe(error, timeout)[1]
 
 
 def record_exchange(
@@ -177,8 +171,11 @@ def record_exchange(
     if response is not None:
         record.status_code = response.status_code
         record.response_headers = redactor.headers(dict(response.headers))
-        record.response_body = redactor.text(_text(response.content))
+        body = _text(response.content)
+        if getattr(response, "conformance_cut", False):
+            body = (body or "") + f"\n... [the body went on past {BODY_BOUND} bytes: not read]"
+        record.response_body = redactor.text(body)
     return record
 
 
-__all__ = ["MASK", "UNSET", "describe_transport_error", "record_exchange", "send"]
+__all__ = ["MASK", "UNSET", "describe_transport_error", "failed_as", "record_exchange", "send"]

@@ -44,9 +44,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from conformance.suite import settings as run_settings
 
     option = config.option
+    workers = 1
     if _is_worker(config):  # the controller's choices (seed, report dir), not a fresh draw
         option.conformance_seed = config.workerinput["conformance_seed"]
         option.conformance_report_dir = config.workerinput["conformance_report_dir"]
+        # what the controller's own requests left of the budget, shared among the workers
+        option.conformance_max_requests = config.workerinput.get("conformance_max_requests")
+        workers = int(config.workerinput.get("workercount", 1))
     else:
         if option.conformance_seed is None:
             option.conformance_seed = run_settings.new_seed()
@@ -72,6 +76,11 @@ def pytest_configure(config: pytest.Config) -> None:
             waivers=option.conformance_waivers,
             baseline=option.conformance_baseline,
             fail_on=option.conformance_fail_on,
+            rate_limit=option.conformance_rate_limit,
+            max_requests=option.conformance_max_requests,
+            retry_after_max=option.conformance_retry_after_max,
+            dry_run=option.conformance_dry_run,
+            workers=workers,
         )
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None

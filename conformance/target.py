@@ -17,6 +17,7 @@ from conformance.auth import CredentialsAuth
 from conformance.errors import UsageError
 from conformance.redaction import Redactor
 from conformance.target_format import PRODUCTS, TableReader
+from conformance.transport import PolicySession, ProductTransport
 
 PRIVILEGES = ("normal", "low", "none")
 
@@ -33,16 +34,22 @@ class ProductTarget:
     verify: bool | str = True  # requests' `verify`: a flag or a CA bundle path
     cert: tuple[str, str] | str | None = None  # requests' `cert`: client certificate (and key)
     auths: Mapping[str, CredentialsAuth] = field(default_factory=dict, repr=False, compare=False)
+    # budgets, pacing and stop state of this product (limits from the file, then the run's)
+    transport: ProductTransport = field(
+        default_factory=lambda: ProductTransport("?"), repr=False, compare=False
+    )
     _sessions: dict[str, requests.Session] = field(default_factory=dict, repr=False, compare=False)
 
     def session(self, privilege: str = "normal") -> requests.Session:
-        """One shared session per privilege ("normal" | "low" | "none"), TLS, headers, auth set."""
+        """One shared session per privilege ("normal" | "low" | "none"), TLS, headers, auth set;
+        every request through it obeys the transport policy (`conformance.transport`)."""
         if privilege not in PRIVILEGES:
             raise ValueError(f"privilege must be one of {PRIVILEGES}, not {privilege!r}")
         if privilege == "low" and not self.has_low_privilege:
             raise ValueError(f"{self.product}: the target declares no low_privilege_auth")
         if privilege not in self._sessions:
-            session = requests.Session()
+            watch = privilege == "normal" and self.has_credentials
+            session = PolicySession(self.transport, watch_credentials=watch)
             session.headers.update(self.headers)
             session.verify = self.verify
             session.cert = self.cert

@@ -18,6 +18,7 @@ LAYER_OF = {
     "contract_files": "model",
     "exchange": "engine",
     "redaction": "model",
+    "transport": "model",
     "scenarios": "engine",
     "fuzz": "engine",
     "checks": "engine",

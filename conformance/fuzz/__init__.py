@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 
 from conformance.checks import judge
 from conformance.checks.contract import spec_path
-from conformance.exchange import describe_transport_error, record_exchange
+from conformance.exchange import failed_as, record_exchange
 from conformance.fuzz.realism import realise
-from conformance.outcomes import Exchange, Outcome, SourceKind, Status
+from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
+from conformance.transport import describe
 
 OPERATIONS_OF_PRODUCT = {
     "gep": ("updateProcessedPorStatus", "updateContactInterfaceStatus", "saveOrgEntityManagers"),
@@ -108,18 +109,8 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
         response = case.call(
             base_url=product.base_url, session=product.session(), timeout=product.timeout
         )
-    except requests.RequestException as error:  # refused, timeout, reset, no credentials
-        return [
-            Outcome(
-                rule_id=NO_SERVER_ERROR_RULE[product.product],
-                status=Status.INCONCLUSIVE,
-                source_kind=SourceKind.CHECK,
-                source_id=f"{operation}:transport",
-                operation=operation,
-                message=describe_transport_error(error),
-                case_id=case.id,
-            )
-        ]
+    except requests.RequestException as error:  # refused, timeout, reset, budget, 401 after...
+        return [_not_answered(case, product, operation, error, started)]
     outcomes = []
     for judgement in judge(response, case):
         for rule_id in judgement.rule_ids:
@@ -136,6 +127,28 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
                 )
             )
     return outcomes
+
+
+def _not_answered(case, product: ProductTarget, operation: str, error, started: float) -> Outcome:
+    """The case got no judgeable answer: inconclusive, or not tested when it was never sent."""
+    prepared = getattr(error, "request", None)
+    exchanges = []
+    if isinstance(prepared, requests.PreparedRequest):
+        exchanges.append(failed_as(
+            record_exchange(product, prepared, None, "normal", started), product, error
+        ))
+    kind, message = describe(error, product.timeout)
+    not_sent = kind in (TransportFailure.BUDGET,)
+    return Outcome(
+        rule_id=NO_SERVER_ERROR_RULE[product.product],
+        status=Status.SKIPPED if not_sent else Status.INCONCLUSIVE,
+        source_kind=SourceKind.CHECK,
+        source_id=f"{operation}:transport",
+        operation=operation,
+        message=product.redactor().text(message) or "",
+        exchanges=exchanges,
+        case_id=case.id,
+    )
 
 
 class _Answer:

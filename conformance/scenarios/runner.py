@@ -147,8 +147,9 @@ def run_scenario(scenario: Scenario, target: Any, rng: random.Random,
             last = run.exchanges[-1]
             later = scenario.steps[index + 1:]
             if last.transport_error:
-                run.not_judged(scenario.steps[index:], Status.INCONCLUSIVE,
-                               f"no answer: {last.transport_error}")
+                # never sent (budget, dry run): not tested; sent but unanswered: inconclusive
+                status = Status.SKIPPED if last.failure == "budget" else Status.INCONCLUSIVE
+                run.not_judged(scenario.steps[index:], status, last.transport_error)
             else:
                 run.not_judged(later, Status.INCONCLUSIVE,
                                f"not judged: {step.name} did not go as expected")

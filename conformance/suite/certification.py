@@ -19,6 +19,7 @@ from conformance.catalog import load_rules
 from conformance.exchange import send
 from conformance.outcomes import Outcome, Status
 from conformance.report import junit, waivers
+from conformance.transport import budget_left
 from conformance.verdict import (
     INCONCLUSIVE,
     fold_verdict,
@@ -98,6 +99,9 @@ class Certification:
         """pytest-xdist: every worker gets the controller's seed and report directory."""
         node.workerinput["conformance_seed"] = self.run.seed
         node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
+        node.workerinput["conformance_max_requests"] = budget_left(
+            self.run.target.products.values()
+        )
 
     # ---------------------------------------------------------------- while items run
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

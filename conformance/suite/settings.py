@@ -9,7 +9,7 @@ import os
 import random
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance.catalog import load_rules
@@ -19,6 +19,7 @@ from conformance.report import baseline as baseline_file
 from conformance.report import waivers as waiver_file
 from conformance.suite.options import PROFILES
 from conformance.target import Target, load_target
+from conformance.transport import RunLimits, configure_run, parse_rate
 
 # a scenario's profile -> the first run profile that includes it
 _RANK = {profile: rank for rank, profile in enumerate(PROFILES)}
@@ -37,6 +38,8 @@ class RunSettings:
     baseline: dict | None = None  # the summary.json this run is compared with
     baseline_file: Path | None = None
     fail_on: str = "failures"  # "failures" | "new-failures": what makes the exit code 1
+    # --rate-limit, --max-requests, --retry-after-max, --dry-run
+    limits: RunLimits = field(default_factory=RunLimits)
 
     def includes_profile(self, profile: str) -> bool:
         """smoke < standard < deep: a deep run also runs the smoke and standard items."""
@@ -99,9 +102,17 @@ def check_options(
     baseline: str | None,
     fail_on: str,
     report_dir: str | None = None,
+    rate_limit: str | None = None,
+    max_requests: int | None = None,
+    retry_after_max: float | None = None,
 ) -> None:
     """The options no target is needed to judge: refused before a mock or a request starts."""
     parse_api(api)
+    parse_rate(rate_limit)
+    if max_requests is not None and max_requests < 0:
+        raise UsageError(f"--max-requests {max_requests}: give a number of requests, 0 or more")
+    if retry_after_max is not None and retry_after_max < 0:
+        raise UsageError(f"--retry-after-max {retry_after_max:g}: give 0 or more seconds")
     if report_dir is not None:
         _check_report_dir(report_dir)
     if fail_on not in baseline_file.FAIL_ON:
@@ -126,13 +137,27 @@ def build(
     waivers: str | None = None,
     baseline: str | None = None,
     fail_on: str = "failures",
+    rate_limit: str | None = None,
+    max_requests: int | None = None,
+    retry_after_max: float | None = None,
+    dry_run: bool = False,
+    workers: int = 1,
 ) -> RunSettings:
-    """Raises UsageError for a bad target file, selection, waiver file or baseline."""
+    """Raises UsageError for a bad target file, selection, waiver file, baseline or limit.
+    `workers`: processes sharing the run (xdist); each gets its share of budget and rate."""
     check_options(
-        api=api, waivers=waivers, baseline=baseline, fail_on=fail_on, report_dir=report_dir
+        api=api, waivers=waivers, baseline=baseline, fail_on=fail_on, report_dir=report_dir,
+        rate_limit=rate_limit, max_requests=max_requests, retry_after_max=retry_after_max,
     )
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
+    limits = RunLimits(
+        rate=parse_rate(rate_limit),
+        max_requests=max_requests,
+        retry_after_max=30.0 if retry_after_max is None else retry_after_max,
+        dry_run=dry_run,
+    )
+    configure_run(loaded.products.values(), limits, workers)
     return RunSettings(
         target=loaded,
         target_file=path,
@@ -144,4 +169,5 @@ def build(
         baseline=baseline_file.load(Path(baseline)) if baseline else None,
         baseline_file=Path(baseline).absolute() if baseline else None,
         fail_on=fail_on,
+        limits=limits,
     )
