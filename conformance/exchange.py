@@ -124,6 +124,7 @@ def send(
 def failed_as(record: Exchange, product: ProductTarget, error: BaseException) -> Exchange:
     """Fill `transport_error` (one line, redacted) and `failure` (a TransportFailure value)."""
     kind, message = describe(error, product.timeout)
+    message = message.replace("[PRODUCT.", f"[{product.product}.")
     record.transport_error = product.redactor().text(message)
     record.failure = str(kind)
     return record

@@ -72,6 +72,12 @@ class StoppedAnswering(TransportError):
     failure = TransportFailure.NO_ANSWER
 
 
+class Unanswered(TransportError):
+    """No answer, also when sent once more."""
+
+    failure = TransportFailure.NO_ANSWER
+
+
 class NotSent(TransportError):
     """--dry-run: the request was recorded in the plan, not sent."""
 
@@ -124,6 +130,8 @@ def describe(error: BaseException, timeout: float | None = None) -> tuple[Transp
             return TransportFailure.NO_ANSWER, "connection reset by the target mid-answer"
         return TransportFailure.NO_ANSWER, "connection closed by the target without a whole answer"
     if isinstance(error, requests.exceptions.ChunkedEncodingError | Urllib3Error):
+        if "reset" in lowered:
+            return TransportFailure.NO_ANSWER, "connection reset by the target mid-answer"
         return TransportFailure.NO_ANSWER, "connection closed by the target mid-answer"
     errno = re.search(r"\[Errno -?\d+\] ([^'\"()]+)", text)
     if errno:
@@ -354,8 +362,8 @@ class PolicyAdapter(HTTPAdapter):
                     continue
                 self.transport.unanswered(number, message)
                 if kind == TransportFailure.NO_ANSWER:
-                    raise type(error)(f"{message}, also when sent once more",
-                                      request=request) from None
+                    raise Unanswered(f"{message}, also when sent once more",
+                                     request=request) from None
                 raise
             self.transport.answered()
             pause = _retry_after(response)
@@ -422,6 +430,7 @@ __all__ = [
     "RunLimits",
     "StoppedAnswering",
     "TransportError",
+    "Unanswered",
     "budget_left",
     "configure_run",
     "describe",

@@ -138,6 +138,7 @@ def _not_answered(case, product: ProductTarget, operation: str, error, started: 
             record_exchange(product, prepared, None, "normal", started), product, error
         ))
     kind, message = describe(error, product.timeout)
+    message = message.replace("[PRODUCT.", f"[{product.product}.")
     not_sent = kind in (TransportFailure.BUDGET,)
     return Outcome(
         rule_id=NO_SERVER_ERROR_RULE[product.product],

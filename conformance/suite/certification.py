@@ -88,11 +88,17 @@ class Certification:
             response, exchange = send(product, "GET", "/", privilege="none")
             if response is None:
                 self.unreachable[name] = f"{product.base_url}: {exchange.transport_error}"
-        if self.unreachable:
-            self.write_summary()
+        if self.unreachable and not self.run.limits.dry_run:
             first = next(iter(self.unreachable.items()))
             print(f"conformance: inconclusive — [{first[0]}] base_url {first[1]}", file=sys.stderr)
-            pytest.exit(f"target unreachable: [{first[0]}] {first[1]}", returncode=3)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list) -> None:
+        """An unreachable target runs nothing, but the session ends normally: all three
+        reports are written, with the cause."""
+        if self.unreachable and not self.run.limits.dry_run and items:
+            config.hook.pytest_deselected(items=list(items))
+            items[:] = []
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
