@@ -75,6 +75,8 @@ def _run_pytest(args: argparse.Namespace, target_file: Path, base_url: str | Non
         run_settings.copy_to_latest(Path(args.report_dir))
     if status == pytest.ExitCode.USAGE_ERROR:
         return EXIT_USAGE
+    if args.dry_run:
+        return 0 if status == pytest.ExitCode.OK else EXIT_INCONCLUSIVE
     try:
         document = json.loads(summary_file.read_text(encoding="utf-8"))
         return int(document.get("exit_code", EXIT_CODES[document["verdict"]]))

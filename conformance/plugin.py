@@ -158,9 +158,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if _RUN is None or call.when != "call":
         return report
-    from conformance.suite.certification import settle_report
+    from conformance.suite.certification import attach_transport_records, settle_report
 
     settle_report(report, item.stash.get(OUTCOMES, []), _RUN, item)
+    attach_transport_records(report, _RUN, source="generated" if "fuzz" in item.name else None)
     return report
 
 

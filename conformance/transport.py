@@ -198,6 +198,15 @@ class RunLimits:
     max_requests: int | None = None  # per run
     retry_after_max: float = DEFAULT_RETRY_AFTER_MAX
     dry_run: bool = False
+    marker: str | None = None  # the run marker (records.MARKER_PREFIX + run id)
+
+
+def _text(body) -> str | None:
+    if body is None or isinstance(body, str):
+        return body
+    if isinstance(body, bytes):
+        return body[:BODY_BOUND].decode("utf-8", errors="replace")
+    return None
 
 
 class ProductTransport:
@@ -216,7 +225,9 @@ class ProductTransport:
         self.own_budget = RequestBudget(self.file_max, f"[{self.product}] max_requests")
         self.retry_after_max = limits.retry_after_max
         self.dry_run = limits.dry_run
-        self.planned: list[requests.PreparedRequest] = []
+        self.marker: str | None = limits.marker  # written into free-text fields of writes
+        self.planned: list[dict] = []  # --dry-run: the requests the run would send
+        self.writes: list[dict] = []  # requests a 2xx answer accepted (written.json)
         self.sent = 0
         self.not_sent = 0
         self.unanswered_in_row = 0
@@ -232,8 +243,7 @@ class ProductTransport:
                 self.not_sent += 1
             raise type(self.stopped)(self.stopped.message, request=request)
         if self.dry_run:
-            with self._lock:
-                self.planned.append(request)
+            self.plan({"method": request.method, "url": request.url, "body": _text(request.body)})
             raise NotSent("not sent: --dry-run", request=request)
         for budget in (self.run_budget, self.own_budget):
             if not budget.take():
@@ -248,7 +258,27 @@ class ProductTransport:
             self.sent += 1
             return self.sent
 
+    def plan(self, entry: dict) -> None:
+        with self._lock:
+            self.planned.append(entry)
+
+    def drain(self) -> tuple[list[dict], list[dict]]:
+        """(planned, writes) recorded since the last drain."""
+        with self._lock:
+            planned, self.planned = self.planned, []
+            writes, self.writes = self.writes, []
+            return planned, writes
+
     # -- after a request
+    def accepted(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        """Remember a write the target accepted (2xx to a POST/PUT/PATCH/DELETE)."""
+        writes = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        if writes and 200 <= response.status_code < 300:
+            entry = {"method": request.method, "url": request.url, "body": _text(request.body),
+                     "answer": response.text[:BODY_BOUND] if response.content else ""}
+            with self._lock:
+                self.writes.append(entry)
+
     def answered(self) -> None:
         with self._lock:
             self.unanswered_in_row = 0
@@ -279,7 +309,7 @@ def configure_run(products, limits: RunLimits, workers: int = 1) -> None:
     rate = limits.rate / workers if limits.rate and workers > 1 else limits.rate
     run_budget = RequestBudget(share, f"--max-requests {limits.max_requests} (this process's"
                                f" share: {share})" if workers > 1 else "--max-requests")
-    shared = RunLimits(rate, share, limits.retry_after_max, limits.dry_run)
+    shared = RunLimits(rate, share, limits.retry_after_max, limits.dry_run, limits.marker)
     for product in products:
         product.transport.configure(shared, run_budget)
 
@@ -407,6 +437,7 @@ class PolicySession(requests.Session):
         kwargs["allow_redirects"] = False
         kwargs["stream"] = True  # the adapter has read the bounded body already
         response = super().send(request, **kwargs)
+        self.transport.accepted(response.request, response)
         if self.watch_credentials:
             if response.status_code == 401 and self.transport.credentials_worked:
                 number = getattr(response.request, "conformance_number", self.transport.sent)

@@ -17,6 +17,7 @@ LAYER_OF = {
     "errors": "model",
     "contract_files": "model",
     "exchange": "engine",
+    "records": "engine",
     "redaction": "model",
     "transport": "model",
     "scenarios": "engine",

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status
+from conformance.records import mark
 from conformance.scenarios import wire
 from conformance.scenarios.judges import Answer, Context, Failure, NotApplicable, evaluate
 from conformance.scenarios.judges.events import history_key, sent_events, value_events
@@ -73,6 +74,10 @@ class _Run:
         params = self.resolver.resolve(wire.path_params(step.request)) \
             if self.scenario.product == "smat" else {}
         request = wire.build(self.scenario.operation, resolved, params)
+        if request.is_json:  # the run marker in the free-text field a write allows
+            transport = getattr(self.product, "transport", None)
+            request.body = mark(self.scenario.operation, request.body,
+                                getattr(transport, "marker", None))
         for event in sent_events(request.body) if request.is_json else []:
             seen = self.events_seen.get(history_key(event))
             if "PpeId" not in event and seen and seen.get("PpeId") is not None:
@@ -119,6 +124,24 @@ class _Run:
         for event in value_events(answer.json) or [] if answer.status < 300 else []:
             self.events_seen[history_key(event)] = event
         return passed
+
+
+def plan_scenario(scenario: Scenario, target: Any, rng: random.Random) -> list[wire.WireRequest]:
+    """The requests `run_scenario` sends to a target that answers every step as documented
+    (--dry-run): none when the product or its data is missing, up to a step whose data is."""
+    product = target.products.get(scenario.product)
+    if product is None or missing_need(scenario, product):
+        return []
+    run = _Run(scenario, product, rng, _default_send())
+    planned = []
+    for step in scenario.steps:
+        try:
+            request = run.request(step)
+            [run.resolver.resolve(e.args) for e in step.expect]
+        except MissingData:
+            break
+        planned.append(request)
+    return planned
 
 
 def run_scenario(scenario: Scenario, target: Any, rng: random.Random,

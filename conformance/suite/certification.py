@@ -19,6 +19,7 @@ from conformance.catalog import load_rules
 from conformance.exchange import send
 from conformance.outcomes import Outcome, Status
 from conformance.report import junit, waivers
+from conformance.suite import written
 from conformance.transport import budget_left
 from conformance.verdict import (
     INCONCLUSIVE,
@@ -62,6 +63,18 @@ def settle_report(report: pytest.TestReport, outcomes: list[Outcome], run, item)
         report.longrepr = (str(path), (line or 0) + 1, f"Skipped: {prefix}{why}"[:500])
 
 
+def attach_transport_records(report: pytest.TestReport, run, source: str | None) -> None:
+    """What the item planned (--dry-run) and wrote, as JSON on its report (xdist carries it)."""
+    planned, writes = [], []
+    for name, product in run.target.products.items():
+        more_planned, more_writes = product.transport.drain()
+        planned += [{"product": name, "source": source, **e} for e in more_planned]
+        writes += [{"product": name, **e} for e in more_writes]
+    redactor = run.target.redactor()
+    report.conformance_planned = redactor.data(planned)
+    report.conformance_writes = redactor.data(writes)
+
+
 def _today() -> datetime.date:
     """Waivers expire by the UTC date."""
     return datetime.datetime.now(datetime.UTC).date()
@@ -79,6 +92,8 @@ class Certification:
         self.item_seconds: Counter = Counter()
         self.items_done: set[str] = set()
         self.summary: dict | None = None
+        self.planned: list[dict] = []  # --dry-run: every request the run would send
+        self.writes: list[dict] = []  # every write a target accepted (written.json)
         self._finished = False  # the summary of the finished session has been written
 
     # ---------------------------------------------------------------- before anything runs
@@ -86,8 +101,12 @@ class Certification:
         """Any HTTP answer means reachable; a transport failure stops the run, inconclusive."""
         for name, product in self.run.target.products.items():
             response, exchange = send(product, "GET", "/", privilege="none")
-            if response is None:
+            if response is None and not self.run.limits.dry_run:
                 self.unreachable[name] = f"{product.base_url}: {exchange.transport_error}"
+        holder = type("Report", (), {})()
+        attach_transport_records(holder, self.run, source="pre-flight")
+        self.planned += holder.conformance_planned
+        self.writes += holder.conformance_writes
         if self.unreachable and not self.run.limits.dry_run:
             first = next(iter(self.unreachable.items()))
             print(f"conformance: inconclusive — [{first[0]}] base_url {first[1]}", file=sys.stderr)
@@ -113,6 +132,8 @@ class Certification:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for data in getattr(report, "conformance_outcomes", None) or []:
             self.outcomes.append(outcome_from_dict(data))
+        self.planned += getattr(report, "conformance_planned", None) or []
+        self.writes += getattr(report, "conformance_writes", None) or []
         self.item_seconds[report.nodeid.split("[")[0]] += report.duration
         if report.when == "call" or report.skipped:
             self.items_done.add(report.nodeid)
@@ -130,6 +151,8 @@ class Certification:
         document = self.finish(session)
         if document:
             session.exitstatus = document["exit_code"]
+        elif self.run.limits.dry_run and session.exitstatus in (0, 5):
+            session.exitstatus = 0
 
     def finish(self, session: pytest.Session) -> dict | None:
         """Write the session's summary once and return it: pytest-html asks for it from its own
@@ -137,6 +160,13 @@ class Certification:
         if self._finished:
             return self.summary
         self._finished = True
+        holder = type("Report", (), {})()  # the controller's own requests (the probe)
+        attach_transport_records(holder, self.run, source="pre-flight")
+        self.planned += holder.conformance_planned
+        self.writes += holder.conformance_writes
+        if self.run.limits.dry_run:
+            return None
+        written.write(self.run.report_dir / "written.json", self.run, self.writes)
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # What ran is kept in every report, but it is no verdict on the whole target.
             self.suite_errors.append(
@@ -174,6 +204,10 @@ class Certification:
         summary.write(self.run.report_dir / "summary.json", self.summary)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.run.limits.dry_run:
+            for line in written.plan_lines(self.planned):
+                terminalreporter.write_line(line)
+            return
         if self.summary is None:
             return
         redactor = self.run.target.redactor()

@@ -5,6 +5,7 @@ controller's reporting read the same values; under xdist every worker rebuilds t
 options the controller sent (seed and report directory included, so all agree).
 """
 
+import hashlib
 import os
 import random
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 from conformance.catalog import load_rules
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
+from conformance.records import MARKER_PREFIX
 from conformance.report import baseline as baseline_file
 from conformance.report import waivers as waiver_file
 from conformance.suite.options import PROFILES
@@ -55,6 +57,12 @@ def parse_api(value: str | None) -> list[str] | None:
         if product not in PRODUCT_CHOICES:
             raise UsageError(f"--api {product}: unknown product — use gep, po and/or smat")
     return products
+
+
+def run_marker(report_dir: str, seed: int) -> str:
+    """conformance-run-<8 hex>: the same in every xdist worker of a run, new for each run."""
+    digest = hashlib.sha256(f"{Path(report_dir).absolute()}:{seed}".encode()).hexdigest()
+    return f"{MARKER_PREFIX}{digest[:8]}"
 
 
 def new_seed() -> int:
@@ -152,6 +160,7 @@ def build(
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
     limits = RunLimits(
+        marker=run_marker(report_dir, seed),
         rate=parse_rate(rate_limit),
         max_requests=max_requests,
         retry_after_max=30.0 if retry_after_max is None else retry_after_max,

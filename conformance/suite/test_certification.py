@@ -4,6 +4,7 @@ The items never raise for the target's behaviour: the plugin turns their outcome
 item's pass/fail/skip (`conformance.suite.certification.settle_report`) and into the verdict.
 """
 
+import json
 import random
 
 from hypothesis import HealthCheck, settings
@@ -22,7 +23,20 @@ def test_scenario(conformance_scenario, conformance_run, conformance_recorder):
     from conformance.scenarios import run_scenario
 
     rng = random.Random(f"{conformance_run.seed}:{conformance_scenario.id}")
+    if conformance_run.limits.dry_run:  # what it would send, from the scenario itself
+        plan(conformance_scenario, conformance_run.target, rng)
+        return
     conformance_recorder(run_scenario(conformance_scenario, conformance_run.target, rng))
+
+
+def plan(scenario, target, rng) -> None:
+    from conformance.scenarios.runner import plan_scenario
+
+    product = target.products.get(scenario.product)
+    for request in plan_scenario(scenario, target, rng):
+        body = json.dumps(request.body) if request.is_json else request.raw_body
+        product.transport.plan({"method": request.method, "url": product.base_url + request.path,
+                                "body": body, "source": scenario.id})
 
 
 def _fuzzed(product: str):
