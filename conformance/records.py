@@ -93,7 +93,24 @@ def written_by(operation: str, body: Any, url: str, answer_text: str | None) -> 
         except ValueError:
             failed = set()
         records = [r for r in records if r.split(" ")[-1 if "org" not in r else 2] not in failed]
+    if operation == "modifyPurchaseOrder":
+        records = _po_succeeded(records, answer_text)
     return records
+
+
+def _po_succeeded(records: list[str], answer_text: str | None) -> list[str]:
+    """A PO answer reports processStatus per PO (003 § Response): keep the SUCCESS ones."""
+    try:
+        answer = json.loads(answer_text or "null")
+    except ValueError:
+        return records
+    items = answer if isinstance(answer, list) else [answer]
+    items = [i for i in items if isinstance(i, dict) and "processStatus" in i]
+    if not items:
+        return records
+    done = {str(i.get("poInternalNumber")) for i in items if i.get("processStatus") == "SUCCESS"}
+    done |= {str(i.get("poExternalNumber")) for i in items if i.get("processStatus") == "SUCCESS"}
+    return [r for r in records if r.split(" ")[1] in done or r.split(" ")[-1] in done]
 
 
 def json_body(raw: bytes | str | None) -> Any:
