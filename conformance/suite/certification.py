@@ -94,6 +94,7 @@ class Certification:
         self.summary: dict | None = None
         self.planned: list[dict] = []  # --dry-run: every request the run would send
         self.writes: list[dict] = []  # every write a target accepted (written.json)
+        self.written: dict | None = None  # written.json's content, once written
         self._finished = False  # the summary of the finished session has been written
 
     # ---------------------------------------------------------------- before anything runs
@@ -166,7 +167,7 @@ class Certification:
         self.writes += holder.conformance_writes
         if self.run.limits.dry_run:
             return None
-        written.write(self.run.report_dir / "written.json", self.run, self.writes)
+        self.written = written.write(self.run.report_dir / "written.json", self.run, self.writes)
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # What ran is kept in every report, but it is no verdict on the whole target.
             self.suite_errors.append(
@@ -201,6 +202,8 @@ class Certification:
             item_seconds=dict(self.item_seconds),
             waivers=waiver_section,
         )
+        if self.written is not None:
+            self.summary["written"] = self.written
         summary.write(self.run.report_dir / "summary.json", self.summary)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
