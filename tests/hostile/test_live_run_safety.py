@@ -23,14 +23,16 @@ def _counted(hostile, upstream):
 
 def test_dry_run_sends_nothing_and_counts_what_a_real_run_sends(tmp_path, hostile, upstream):
     counter = _counted(hostile, upstream)
-    common = ["--base-url", counter.url, "--api", "po", "--profile", "standard", "--seed", "4"]
+    # gep's smoke profile has scenarios and generated cases (the spec's examples) both
+    common = ["--base-url", counter.url, "--api", "gep", "--profile", "smoke", "--seed", "4"]
     dry = conformance_run(*common, "--dry-run", "--report-dir", str(tmp_path / "dry"), env=ENV)
     assert dry.returncode == 0, dry.stdout[-2000:] + dry.stderr[-2000:]
     assert counter.requests == []  # nothing sent, not even the probe
     total = next(line for line in dry.stdout.splitlines() if line.startswith("total: "))
-    assert "[po] modifyPurchaseOrder:" in dry.stdout and "each writes when accepted" in dry.stdout
-    assert "generated cases: " in dry.stdout and "po-unknown-po-is-rejected" in dry.stdout
-    assert "records touched: PO PO-48000061 / EXT-48000061" in dry.stdout
+    assert "[gep] updateProcessedPorStatus:" in dry.stdout
+    assert "each writes when accepted" in dry.stdout and "generated cases: " in dry.stdout
+    assert "org-valid-entity-manager-is-saved" in dry.stdout
+    assert "records touched: order " in dry.stdout
     real = conformance_run(*common, "--report-dir", str(tmp_path / "real"), env=ENV)
     assert real.returncode == 0, real.stdout[-2000:]
     assert total == f"total: {len(counter.requests)} request(s)"
