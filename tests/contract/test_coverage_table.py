@@ -33,5 +33,4 @@ def test_every_documented_maximum_is_tested_from_both_sides():
     assert [r for r, row in rows.items() if row["boundary"].startswith("at the maximum")] == [
         "ORG-ENTITY-CODE-MAX-50", "ORG-CURRENCY-MAX-3", "SMAT-ORDERSEQ-MAX-99999",
         "SMAT-PPECODE-MAX-10", "SMAT-DESCRIPTION-MAX-500"]
-    assert all("**" not in row["media"] or rule == "PO-ECHOES-PRESENT"
-               for rule, row in rows.items())
+    assert all("**" not in row["media"] for row in rows.values())

@@ -2,11 +2,12 @@
 
 For each fault, every scenario of the fault's product up to the standard profile (what
 `conformance run --api <product>` sends as scripted scenarios, including those expanded from
-specs/scenario-families.yaml) runs against a mock with only that fault planted, and the outcomes are folded by `conformance.verdict` over the whole catalog. A
-fault on a MUST rule must make the target non-conformant with that rule failed; a fault on a
-SHOULD rule (documented message texts, echo fields) must leave a warning on that rule and, by
-the catalog's design, no MUST failure of its own making. Full `conformance run` invocations
-with a fault are in tests/engine/test_certification_runs.py; this keeps all faults under a minute.
+specs/scenario-families.yaml) runs against a mock with only that fault planted, and the
+outcomes are folded by `conformance.verdict` over the whole catalog. A fault on a MUST rule
+must make the target non-conformant with that rule failed; a fault on a SHOULD rule
+(documented message texts, echo fields) must leave a warning on that rule and, by the
+catalog's design, no MUST failure of its own making. Full `conformance run` invocations with a
+fault are in tests/engine/test_certification_runs.py; this keeps all faults lean.
 """
 
 import random
