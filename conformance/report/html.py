@@ -49,13 +49,18 @@ def verdict_html(document: Mapping) -> str:
     )
     failing = [r for r in document["rules"] if r["status"] in ("failed", "warning")]
     banner = changes.banner_lines(document)
+    # what kept the verdict from covering the whole target (interrupted, unreachable) first
+    stops = [f"Not run: [{escape(p)}] unreachable, {escape(c)}" for p, c in
+             document.get("unreachable", {}).items()]
+    stops += [escape(error) for error in document.get("suite_errors", [])[:3]]
     if failing:
         links = ", ".join(
             f'<a href="#rule-{escape(r["id"])}">{escape(r["id"])}</a>' for r in failing[:SHOWN_IDS]
         )
         more = f" … and {len(failing) - SHOWN_IDS} more" if len(failing) > SHOWN_IDS else ""
         banner.insert(0, f"Failing: {links}{more}")
-    lines = "".join(f'<div class="changes">{line}</div>' for line in banner)
+    lines = "".join(f'<div class="stopped">{line}</div>' for line in stops)
+    lines += "".join(f'<div class="changes">{line}</div>' for line in banner)
     return (
         f'<div class="verdict verdict-{escape(verdict)}" id="verdict">'
         f'<span class="word">{escape(verdict.upper())}</span>'
