@@ -57,6 +57,7 @@ def _rule_entry(result: RuleResult) -> dict:
         "statement": rule.statement,
         "operations": list(rule.operations),
         "citation": {
+            "title": rule.source.title,
             "doc": rule.source.doc,
             "section": rule.source.section,
             "quote": rule.source.quote,
@@ -182,9 +183,10 @@ def screen_lines(document: dict) -> list[str]:
     ):
         for rule in (r for r in rules if r["status"] == status):
             first = (rule.get("failures") or [{}])[0].get("message") or rule.get("reason", "")
+            citation = rule["citation"]
             lines.append(
-                f"  {label:17} {rule['id']:38} {rule['citation']['doc']}"
-                f" § {rule['citation']['section']}"
+                f"  {label:17} {rule['id']:38} {citation.get('title', citation['doc'])},"
+                f" § {citation['section']}"
             )
             if first:
                 lines.append(f"  {'':17} {first[:200]}")

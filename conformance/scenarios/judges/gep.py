@@ -9,6 +9,7 @@ key is one that was sent.
 from typing import Any
 
 from conformance.catalog import fold_whitespace
+from conformance.notation import shown
 from conformance.scenarios.judges import (
     NOT_JSON,
     Answer,
@@ -156,7 +157,7 @@ def gep_status_code_string(ctx: Context) -> Failure | None:
     code = body["statusCode"]
     if isinstance(code, str) and code.isdigit():
         return None
-    return Failure(f"statusCode {code!r}", 'statusCode as a string of digits, e.g. "400"')
+    return Failure(f"statusCode {shown(code)}", 'statusCode as a string of digits, e.g. "400"')
 
 
 @judge("gep_error_details_shape", "gep")
@@ -167,7 +168,7 @@ def gep_error_details_shape(ctx: Context) -> Failure | None:
             isinstance(e, dict) and "errorCode" in e and "errorDescription" in e for e in errors
         )
         if not good:
-            return Failure(f"errorDetails entry {entry!r}",
+            return Failure(f"errorDetails entry {shown(entry)}",
                            "{key, errors: [{errorCode, errorDescription}]}")
     return None
 
