@@ -62,11 +62,16 @@ def _settings(args: argparse.Namespace, target_file: Path | None, base_url: str 
     )
 
 
-def _run_pytest(args: argparse.Namespace, target_file: Path | None, base_url: str | None) -> int:
-    """`target_file` None: reference.toml's data on `base_url` (someone's server)."""
+def _run_pytest(
+    args: argparse.Namespace, target_file: Path | None, base_url: str | None, note: str = ""
+) -> int:
+    """`target_file` None: reference.toml's data on `base_url` (someone's server); `note` is
+    printed once the options are known to be good."""
     import pytest
 
     _settings(args, target_file, base_url)  # a wrong target file is one line and exit 2
+    if note:
+        print(note, flush=True)
     seed = args.seed if args.seed is not None else run_settings.new_seed()
     print(f"conformance: seed {seed} (repeat with --seed {seed})", flush=True)
     default_dir = args.report_dir is None
@@ -169,8 +174,13 @@ def main(args: argparse.Namespace) -> int:
         )
     if args.target or args.base_url:
         target = Path(args.target) if args.target else None
-        with _environment(_demo_credentials_for(args)):
-            return _run_pytest(args, target, args.base_url)
+        demo = _demo_credentials_for(args)
+        note = (
+            f"conformance: loopback --base-url: the reference mock's demo credentials stand in"
+            f" for the {len(demo)} variable(s) not exported (docs/mock.md)"
+        )
+        with _environment(demo):
+            return _run_pytest(args, target, args.base_url, note if demo else "")
     return _certify_mock(args)
 
 
@@ -183,14 +193,7 @@ def _demo_credentials_for(args: argparse.Namespace) -> dict[str, str]:
         return {}
     from conformance import mock
 
-    unset = {k: v for k, v in mock.DEMO_CREDENTIALS.items() if not os.environ.get(k)}
-    if unset:
-        print(
-            f"conformance: loopback --base-url: the reference mock's demo credentials stand in"
-            f" for the {len(unset)} variable(s) not exported (docs/mock.md)",
-            flush=True,
-        )
-    return unset
+    return {k: v for k, v in mock.DEMO_CREDENTIALS.items() if not os.environ.get(k)}
 
 
 def _is_loopback(url: str) -> bool:

@@ -42,15 +42,3 @@ def shown_body(text: str, limit: int = 300) -> str:
     except ValueError:
         body = " ".join(text.split())
         return body if len(body) <= limit else body[: limit - 1] + "…"
-
-
-def excerpt(text: str, focus: str | None = None, limit: int = 300) -> str:
-    """A long text cut to `limit` characters around the first place `focus` occurs (the field
-    or value a rule is about), so that the part that broke the rule is in what is shown."""
-    if len(text) <= limit:
-        return text
-    at = text.find(focus) if focus else -1
-    if at < 0:
-        return text[:limit] + "…"
-    start = max(0, min(at - limit // 3, len(text) - limit))
-    return ("…" if start else "") + text[start : start + limit] + "…" * (start + limit < len(text))

@@ -268,11 +268,16 @@ class TableReader:
         if not url:
             raise self.fail(where, "base_url", "empty", f"set it to {fix} or pass --base-url")
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        problem = None
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problem = f"{url!r} is not an http(s) URL"
+        elif parts.query or parts.fragment:
+            problem = f"{url!r} has a {'query string' if parts.query else 'fragment'}"
+        if problem:
             fix = "write it as https://host[:port][/prefix]"
             if url == fill and not table.get("base_url"):
-                raise UsageError(f"--base-url: {url!r} is not an http(s) URL — {fix}")
-            raise self.fail(where, "base_url", f"{url!r} is not an http(s) URL", fix)
+                raise UsageError(f"--base-url: {problem} — {fix}")
+            raise self.fail(where, "base_url", problem, fix)
         return url.rstrip("/")
 
     def _tls(self, table: Mapping, where: str):
