@@ -10,7 +10,7 @@ from typing import Any
 LIMIT = 160
 
 
-LONG_STRING = 48  # a string inside a structure longer than this is abbreviated
+LONG_STRING = 80  # a string inside a structure longer than this is abbreviated
 
 
 def _abbreviated(value: Any) -> Any:
@@ -21,7 +21,7 @@ def _abbreviated(value: Any) -> Any:
     if isinstance(value, list):
         return [_abbreviated(v) for v in value]
     if isinstance(value, str) and len(value) > LONG_STRING:
-        return f"{value[:24]}… ({len(value)} characters)"
+        return f"{value[:40]}… ({len(value)} characters)"
     return value
 
 

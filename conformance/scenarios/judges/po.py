@@ -106,7 +106,7 @@ def po_errors_shape(ctx: Context) -> Failure | None:
             and isinstance(e.get("errorDesc"), str) for e in errors
         ):
             return Failure(
-                f"errors {shown(errors)}", "errors: a list of {errorCode, errorDesc} objects"
+                f"errors {shown(errors)}", '"errors": [{"errorCode": "...", "errorDesc": "..."}]'
             )
     return None
 
