@@ -111,14 +111,21 @@ def target_name_of(target: str | None, base_url: str | None) -> str | None:
 
 
 def _check_report_dir(report_dir: str) -> None:
-    """The directory can be created (or is one) and written to; nothing is created here."""
+    """The directory exists afterwards and can be written to (it is created here: only trying
+    tells, /proc/x looks writable to root and is not)."""
     path = Path(report_dir).absolute()
     if path.exists() and not path.is_dir():
         raise UsageError(f"--report-dir {report_dir}: is a file — name a directory")
     existing = next(p for p in (path, *path.parents) if p.exists())
+    fix = " — choose a directory you can write to"
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"--report-dir {report_dir}: {existing} is not a writable directory"
-                         " — choose a directory you can write to")
+        raise UsageError(f"--report-dir {report_dir}: {existing} is not a writable directory{fix}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"--report-dir {report_dir}: cannot be created ({error.strerror}){fix}"
+        ) from None
 
 
 def check_options(
