@@ -28,11 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run_options.add_to_cli(parser)
     parser.add_argument("-n", "--workers", metavar="N", help="pytest-xdist workers (e.g. 2, auto)")
     parser.add_argument(
-        "--mock-fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS
-    )
+        "--mock-fault", action="append", default=[], metavar="NAME",
+        help="embedded mock only: plant a defect (repeatable), for a failing report to look at;"
+        " `conformance mock --list-faults` names them",
+    )  # fmt: skip
     parser.add_argument(
-        "--mock-variant", choices=("reference", "alternate"), help=argparse.SUPPRESS
-    )
+        "--mock-variant", choices=("reference", "alternate"),
+        help="embedded mock only: which correct target it is (default reference)",
+    )  # fmt: skip
 
 
 def _pytest_args(
