@@ -158,9 +158,8 @@ def body_breaches(operation_id: str, media_type: str, body) -> list[Breach]:
             continue
         rule = _rule_of(error)
         if rule is not None:
-            where = "$" + "".join(
-                f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
-            )
+            # JSONPath in bracket notation (RFC 9535); fuzz.realism matches breaches by it
+            where = "$" + "".join(f"[{p!r}]" for p in error.absolute_path)
             breaches.append(Breach(rule, where, _breach_text(error)))
     return breaches
 
