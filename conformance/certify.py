@@ -159,6 +159,48 @@ def _mock_target_file(args: argparse.Namespace) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    try:
+        return _main(args)
+    except UsageError as error:
+        if args.report_dir:  # CI publishes the directory it named: it holds the cause too
+            _usage_error_reports(args, str(error))
+        raise
+
+
+def _usage_error_reports(args: argparse.Namespace, message: str) -> None:
+    """The three reports of a run refused before it started (exit 2), when --report-dir names
+    where they go: the summary's suite error, a JUnit error case and the page all say why."""
+    from conformance import summary as summary_file
+    from conformance.report import standalone
+    from conformance.suite.certification import Certification
+    from conformance.target import Target
+
+    name = run_settings.target_name_of(args.target, args.base_url) or "target"
+    run = run_settings.RunSettings(
+        target=Target(name=name, path=None, products={}),
+        target_file=run_settings.target_file_of(args.target),
+        profile=args.profile,
+        seed=args.seed or 0,
+        report_dir=Path(args.report_dir).absolute(),
+        default_report_dir=False,
+    )
+    certification = Certification(None, run)
+    certification.stopped = f"usage error: {message}"
+    certification.suite_errors.append(certification.stopped)
+    try:
+        certification.write_summary()
+        document = {**(certification.summary or {}), "exit_code": EXIT_USAGE}
+        for rule in document.get("rules", []):
+            rule["reason"] = "not run: the run was refused (usage error, see suite_errors)"
+        summary_file.write(run.report_dir / "summary.json", document)
+        for name in ("junit.xml", "report.html"):
+            (run.report_dir / name).unlink(missing_ok=True)
+        standalone.write_missing(run.report_dir, document)
+    except OSError:  # the directory itself is the mistake: the message says so
+        pass
+
+
+def _main(args: argparse.Namespace) -> int:
     run_settings.check_options(  # a wrong option is refused before a mock starts
         api=args.api,
         waivers=args.waivers,

@@ -162,3 +162,24 @@ def test_a_run_interrupted_while_collecting_says_so_everywhere(tmp_path):
     html = (out / "report.html").read_text()
     banner = html[html.index('id="verdict"') : html.index('class="facts"')]
     assert "interrupted" in banner
+
+
+def test_a_refused_run_with_a_report_dir_leaves_three_reports_naming_the_cause(
+    capsys, tmp_path, monkeypatch
+):
+    """CI names --report-dir and publishes its junit.xml: a usage error (here an unset
+    variable) is in all three files, and still one line on the terminal, exit 2."""
+    from run_helpers import summary_of
+
+    monkeypatch.delenv("CONFORMANCE_GEP_TOKEN", raising=False)
+    monkeypatch.setenv("CONFORMANCE_PO_TOKEN", "x")
+    report_dir = tmp_path / "report"
+    argv = ["run", "--target", str(certify.targets_dir() / "reference.toml"), "--api", "gep",
+            "--base-url", "http://127.0.0.1:9", "--report-dir", str(report_dir)]
+    assert main(argv) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "CONFORMANCE_GEP_TOKEN, which is not set" in line
+    document = summary_of(report_dir)
+    assert document["exit_code"] == 2 and "CONFORMANCE_GEP_TOKEN" in document["suite_errors"][0]
+    assert "CONFORMANCE_GEP_TOKEN" in (report_dir / "junit.xml").read_text()
+    assert "CONFORMANCE_GEP_TOKEN" in (report_dir / "report.html").read_text()
