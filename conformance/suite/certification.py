@@ -162,7 +162,7 @@ class Certification:
             for p in ("gep", "po", "smat")
             if p not in self.run.target.products
         }
-        not_run.update({p: "not run: unreachable (see UNREACHABLE)" for p in self.unreachable})
+        not_run.update({p: "not run: the product did not answer" for p in self.unreachable})
         # xdist delivers items in any order; sorted by source (stable), the evidence kept per
         # rule is a serial run's
         outcomes = sorted(self.outcomes, key=lambda o: o.source_id)
