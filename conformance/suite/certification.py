@@ -106,6 +106,14 @@ class Certification:
         if reporter is not None and not getattr(reporter, "_isatty", True):
             self.config.pluginmanager.unregister(reporter)
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        """xdist's terminal reporter said this; it is not registered (see sessionstart)."""
+        manager = self.config.pluginmanager
+        reporter = manager.get_plugin("terminalreporter")
+        if error and reporter is not None and not manager.has_plugin("terminaldistreporter"):
+            reporter.write_line(f"[{node.gateway.id}] node down: {error}")
+
     # ---------------------------------------------------------------- while items run
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for data in getattr(report, "conformance_outcomes", None) or []:
