@@ -159,6 +159,9 @@ def test_a_run_interrupted_while_collecting_says_so_everywhere(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     reasons = [r.get("reason", "") for r in summary["rules"]]
     assert not [r for r in reasons if r.startswith("needs")], reasons
+    by_id = {r["id"]: r.get("reason", "") for r in summary["rules"]}
+    assert "not selected" in by_id["GEP-ENVELOPE-SHAPE"]  # left out by --api, not interrupted
+    assert by_id["SMAT-UPSERT"] == "not run: the run was interrupted first"
     html = (out / "report.html").read_text()
     banner = html[html.index('id="verdict"') : html.index('class="facts"')]
     assert "interrupted" in banner

@@ -177,8 +177,10 @@ class Certification:
         results = judge_rules(load_rules(), outcomes, not_run)
         if self.stopped:  # a rule nothing reached was not run: it "needs" nothing
             for result in results:
-                if result.status == "skipped" and not result.sources and not (
-                    result.reason.startswith("not ")
+                # a rule of a product left out keeps that reason; one that "needs" data or
+                # that nothing exercised was simply not reached
+                if result.status == "skipped" and not result.sources and (
+                    result.reason.startswith(("needs ", "no scenario or check"))
                 ):
                     result.reason = (
                         "not run: the run was interrupted first"
