@@ -249,5 +249,5 @@ def message_mentions(ctx: Context) -> Failure | NotApplicable | None:
     body = fold_whitespace(" ".join(_strings(ctx.answer))).casefold()
     if any(fold_whitespace(t).casefold() in body for t in texts):
         return None
-    return Failure(ctx.answer.brief(), " or ".join(repr(t) for t in texts))
+    return Failure(ctx.answer.brief(), " or ".join(shown(t) for t in texts))
 
