@@ -173,11 +173,11 @@ def siblings_unchanged(ctx: Context) -> Failure | NotApplicable | None:
     """
     sent = _wanted(ctx)
     siblings = [e for e in ctx.before.values() if not any(is_match(e, w) for w in sent)]
-    shown = [(old, matches(_events(ctx), old)) for old in siblings]
-    shown = [(old, found[0]) for old, found in shown if found]
-    if not _ok(ctx) or not shown:
+    in_answer = [(old, matches(_events(ctx), old)) for old in siblings]
+    in_answer = [(old, found[0]) for old, found in in_answer if found]
+    if not _ok(ctx) or not in_answer:
         return NotApplicable("the answer shows none of the PO's other events")
-    for old, now in shown:
+    for old, now in in_answer:
         for field, value in old.items():
             if field in now and not same_value(value, now[field]):
                 return Failure(f"{field} {shown(now[field])} on the unsent event {_name(old)}",
