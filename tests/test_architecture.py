@@ -20,6 +20,7 @@ LAYER_OF = {
     "records": "engine",
     "redaction": "model",
     "transport": "model",
+    "notation": "model",
     "scenarios": "engine",
     "fuzz": "engine",
     "checks": "engine",
