@@ -280,6 +280,8 @@ class HtmlReport:
             return
         # evidence is bounded: the first failing cases of each rule in full, the rest counted
         fresh = [o for o in failed if self._shown[o["rule_id"]] < ROW_EVIDENCE_PER_RULE]
+        if not fresh:  # every failed row shows at least its first failure as a card
+            fresh = [o for o in failed if o.get("case_id") == failed[0].get("case_id")][:1]
         for outcome in fresh:
             self._shown[outcome["rule_id"]] += 1
         html = item_evidence(fresh)
