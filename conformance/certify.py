@@ -60,6 +60,7 @@ def _run_pytest(args: argparse.Namespace, target_file: Path, base_url: str | Non
         waivers=args.waivers,
         baseline=args.baseline,
         fail_on=args.fail_on,
+        concurrency=args.concurrency,
     )
     seed = args.seed if args.seed is not None else run_settings.new_seed()
     print(f"conformance: seed {seed} (repeat with --seed {seed})", flush=True)
@@ -132,6 +133,7 @@ def main(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         fail_on=args.fail_on,
         report_dir=args.report_dir,
+        concurrency=args.concurrency,
     )
     mock_options = args.mock_fault or args.mock_variant
     if (args.target or args.base_url) and mock_options:
