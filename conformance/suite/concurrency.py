@@ -49,6 +49,8 @@ class Sender:
         )
         self._scenarios: dict[str, Future] = {}
         self._stopped = threading.Event()
+        for product in run.target.products.values():
+            product.environment()  # read on this (the main) thread, never in the pool
 
     # ------------------------------------------------------------------ scenarios
     def start_scenarios(self, scenarios: Iterable) -> None:

@@ -37,11 +37,11 @@ def _run(*argv: str, env: dict | None = None) -> subprocess.Popen:
 
 def _comparable(document: dict) -> dict:
     """summary.json without what differs between any two runs: times, ports, report paths."""
-    document = {k: v for k, v in document.items() if k not in ("durations", "started_at")}
+    varying = ("durations", "started_at", "reports")
+    document = {k: v for k, v in document.items() if k not in varying}
     text = json.dumps(document, sort_keys=True)
     text = re.sub(r'"elapsed_ms": [0-9.]+', '"elapsed_ms": 0', text)
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
-    text = re.sub(r'"(summary|junit|html|report_dir)": "[^"]*"', r'"\1": ""', text)
     return json.loads(text)
 
 
@@ -57,7 +57,7 @@ def test_a_concurrent_run_writes_the_summary_of_a_serial_run(tmp_path):
         assert process.returncode == 0, f"--concurrency {n}:\n{output[-3000:]}"
     serial, concurrent = (summary_of(tmp_path / str(n)) for n in runs)
     assert serial["verdict"] == "conformant"
-    assert sum(serial["counts"].values()) > 0
+    assert serial["counts"]["outcomes"]["passed"] > 1000  # generated cases were judged too
     assert _comparable(serial) == _comparable(concurrent)
 
 
