@@ -40,6 +40,7 @@ def test_mock_port_in_use_is_one_line_not_a_traceback(capsys):
         (["--baseline", "no/such/summary.json"], "no such file"),
         (["--waivers", "{bad_toml}"], "not valid TOML"),
         (["--report-dir", "{bad_toml}"], "is a file — name a directory"),
+        (["--concurrency", "0"], "--concurrency 0: out of range — give 1"),
     ],
 )
 def test_run_options_are_refused_before_a_mock_starts(argv, message, tmp_path, capsys):

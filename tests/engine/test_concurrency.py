@@ -3,9 +3,7 @@
 No wall-clock assertion anywhere: overlap is counted on the server side (requests in flight).
 """
 
-import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +20,8 @@ from conformance.scenarios.records import groups, record_keys
 from conformance.target import load_target
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from latency_target import Delayed  # benchmarks/ is no package
+from bench_common import comparable  # benchmarks/ is no package
+from latency_target import Delayed
 
 
 def _run(*argv: str, env: dict | None = None) -> subprocess.Popen:
@@ -33,16 +32,6 @@ def _run(*argv: str, env: dict | None = None) -> subprocess.Popen:
         text=True,
         env=env,
     )
-
-
-def _comparable(document: dict) -> dict:
-    """summary.json without what differs between any two runs: times, ports, report paths."""
-    varying = ("durations", "started_at", "reports")
-    document = {k: v for k, v in document.items() if k not in varying}
-    text = json.dumps(document, sort_keys=True)
-    text = re.sub(r'"elapsed_ms": [0-9.]+', '"elapsed_ms": 0', text)
-    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
-    return json.loads(text)
 
 
 @pytest.mark.slow
@@ -58,7 +47,7 @@ def test_a_concurrent_run_writes_the_summary_of_a_serial_run(tmp_path):
     serial, concurrent = (summary_of(tmp_path / str(n)) for n in runs)
     assert serial["verdict"] == "conformant"
     assert serial["counts"]["outcomes"]["passed"] > 1000  # generated cases were judged too
-    assert _comparable(serial) == _comparable(concurrent)
+    assert comparable(serial) == comparable(concurrent)  # times, ports, report paths aside
 
 
 @pytest.mark.slow
