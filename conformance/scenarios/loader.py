@@ -16,7 +16,7 @@ import jsonschema
 import yaml
 
 from conformance.catalog import PRODUCT_OF_OPERATION, documents_dir, load_rules
-from conformance.contract_files import specs_dir
+from conformance.contract_files import read_yaml, specs_dir
 from conformance.errors import UsageError
 from conformance.scenarios.judges import find_judge
 from conformance.scenarios.model import Expectation, Scenario, Step
@@ -90,7 +90,7 @@ def _semantic_problem(data: dict[str, Any], path: Path) -> str | None:
 
 def load_file(path: Path) -> Scenario:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except yaml.YAMLError as error:
         raise UsageError(f"{path}: not valid YAML: {error}") from None
     problem = _schema_problem(data) or _semantic_problem(data, path)
