@@ -33,17 +33,33 @@ def _numbers(text: str, kind=int) -> list:
     return [kind(part) for part in text.split(",") if part.strip()]
 
 
+def difference(reference: dict, other: dict) -> str:
+    """Which rules' entries differ, and in what (for a DIFFERENT line)."""
+    if reference.get("verdict") != other.get("verdict"):
+        return f"verdict {reference.get('verdict')} against {other.get('verdict')}"
+    theirs = {rule["id"]: rule for rule in other.get("rules", [])}
+    differing = []
+    for rule in reference.get("rules", []):
+        if rule != theirs.get(rule["id"]):
+            keys = [k for k in rule if rule[k] != theirs.get(rule["id"], {}).get(k)]
+            differing.append(f"{rule['id']} ({', '.join(keys)})")
+    rest = [k for k in reference if k != "rules" and reference[k] != other.get(k)]
+    return "; ".join(differing[:5] + rest)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", default="50,100,300")
     parser.add_argument("--concurrency", default="1,8,16")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", default="standard")
+    parser.add_argument("--keep", metavar="DIR", help="keep every run's reports under DIR")
     args = parser.parse_args()
     print(machine_line())
     print(f"{'latency':>8} {'concurrency':>11} {'wall s':>8}  verdict         summary")
     env = demo_environment()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as temporary:
+        scratch = args.keep or temporary
         for latency in _numbers(args.latency_ms, float):
             reference = None
             for concurrency in _numbers(args.concurrency):
@@ -67,7 +83,8 @@ def main() -> int:
                 if reference is None:
                     reference = comparable(document)
                 else:
-                    same = "equal" if comparable(document) == reference else "DIFFERENT"
+                    same = "equal" if comparable(document) == reference else "DIFFERENT: " + (
+                        difference(reference, comparable(document)))
                 print(f"{latency:>6.0f}ms {concurrency:>11} {seconds:>8.1f}  "
                       f"{document['verdict']:<15} {same}", flush=True)
     print(machine_line())

@@ -83,3 +83,35 @@ def groups(scenarios: Iterable[Scenario], keys_of) -> list[list[Scenario]]:
     for index, scenario in enumerate(ordered):
         joined.setdefault(root(index), []).append(scenario)
     return [joined[r] for r in sorted(joined)]
+
+
+# Generated cases: the fields naming a record whose earlier writes change a later answer, by
+# the documents. Only Smart Materials' events: the same event is created or updated (upsert),
+# frozen once locked or once its agreement is approved (SMAT-UPSERT, SMAT-LOCKED-FIELDS-FROZEN,
+# SMAT-APPROVED-AGREEMENT-FROZEN), and is matched by any of the three keys. A GEP status update
+# or org-manager save and a PO modify are answered on what they send and on records no request
+# creates (a known order, contact, entity or PO), so their order does not change an answer.
+STATEFUL_FIELDS = {"createUpdateProgressPayEvents": ("PpeId", "AttpId", "PpeCode")}
+
+
+def case_record_keys(operation: str, body: Any) -> frozenset[str]:
+    """"operation:field=value" for each record-naming field of a generated body: cases sharing
+    one are sent in generation order, one after the other."""
+    fields = STATEFUL_FIELDS.get(operation)
+    if not fields:
+        return frozenset()
+    keys: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            for name, value in node.items():
+                if name in fields and not isinstance(value, Mapping | list):
+                    keys.add(f"{operation}:{name}={value}")
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(body)
+    return frozenset(keys)

@@ -9,8 +9,9 @@ profile's ~1,450 requests last minutes. One pool of N threads sends for the whol
   outcomes its scenario produced, in collection order, so the reports read as a serial run's.
 - **Generated cases**: schemathesis and Hypothesis generate on the item's thread, in order (the
   realism pass too: it is seeded per body); each case is handed to the pool as soon as it is
-  generated, and when generation ends its answers are judged on the item's thread in generation
-  order.
+  generated, after the earlier cases naming the same stateful record
+  (`records.case_record_keys`: a Smart Materials event), and when generation ends its answers
+  are judged on the item's thread in generation order.
 
 Every request still goes through `ProductTarget.session(privilege)`, one session per thread, so
 the transport policy of that layer (rate limit, request budget) holds for the pool as a whole.
@@ -21,11 +22,11 @@ items one by one (a worker sees its items one at a time) and pools its generated
 import random
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from conformance import fuzz
 from conformance.outcomes import Outcome
-from conformance.scenarios.records import groups, record_keys
+from conformance.scenarios.records import case_record_keys, groups, record_keys
 
 
 def scenario_outcomes(scenario, run) -> list[Outcome]:
@@ -48,6 +49,7 @@ class Sender:
             else None
         )
         self._scenarios: dict[str, Future] = {}
+        self._last_send: dict[str, Future] = {}  # record key -> the latest case naming it
         self._stopped = threading.Event()
         for product in run.target.products.values():
             product.environment()  # read on this (the main) thread, never in the pool
@@ -90,18 +92,29 @@ class Sender:
     def cases(self, product_name: str) -> "CaseBatch":
         return CaseBatch(self, self.run.target.products[product_name], self.run.seed)
 
-    def submit(self, send: Callable, *args) -> Future:
+    def submit(self, keys: frozenset[str], send: Callable, *args) -> Future:
+        """`send(*args)` in the pool, after every earlier submission sharing one of `keys`
+        (those were queued first, so waiting for them cannot deadlock the pool)."""
         if self._pool is None:
             future: Future = Future()
             future.set_result(send(*args))
             return future
-        return self._pool.submit(send, *args)
+        earlier = [self._last_send[k] for k in keys if k in self._last_send]
+        future = self._pool.submit(_after, earlier, send, *args)
+        for key in keys:
+            self._last_send[key] = future
+        return future
 
     def close(self) -> None:
         """Stop starting scenarios, drop queued sends, wait for those in flight."""
         self._stopped.set()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _after(earlier: list[Future], send: Callable, *args):
+    wait(earlier)
+    return send(*args)
 
 
 class CaseBatch:
@@ -113,7 +126,9 @@ class CaseBatch:
 
     def add(self, case) -> None:
         fuzz.prepare_case(case, self.product, self.seed)
-        self._sent.append((case, self.sender.submit(fuzz.send_case, case, self.product)))
+        operation = str(case.operation.definition.raw.get("operationId"))
+        keys = case_record_keys(operation, case.body)
+        self._sent.append((case, self.sender.submit(keys, fuzz.send_case, case, self.product)))
 
     def judged(self) -> list[Outcome]:
         """Every case's outcomes in generation order (waits for the answers)."""

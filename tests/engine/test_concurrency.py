@@ -6,7 +6,9 @@ No wall-clock assertion anywhere: overlap is counted on the server side (request
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from run_helpers import summary_of
@@ -16,7 +18,8 @@ from conformance.contract_files import targets_dir
 from conformance.mock.app import create_app
 from conformance.mock.server import serve_in_thread
 from conformance.scenarios import load_scenarios
-from conformance.scenarios.records import groups, record_keys
+from conformance.scenarios.records import case_record_keys, groups, record_keys
+from conformance.suite.concurrency import Sender
 from conformance.target import load_target
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -113,3 +116,33 @@ def test_a_missing_datum_keys_on_its_path(reference_data):
     scenario = _scenario("ppe-existing-event-is-updated")
     data = {k: v for k, v in reference_data["smat"].items() if k != "existing_event"}
     assert "smat:data.existing_event.attp_id" in record_keys(scenario, data)
+
+
+def test_generated_smat_cases_key_on_the_event_they_name():
+    body = {"PPE": [{"AttpId": 7, "PpeCode": "E1", "Description": "x"}, None]}
+    assert case_record_keys("createUpdateProgressPayEvents", body) == {
+        "createUpdateProgressPayEvents:AttpId=7", "createUpdateProgressPayEvents:PpeCode=E1"
+    }
+    assert case_record_keys("modifyPurchaseOrder", {"data": [{"poInternalNumber": "1"}]}) == set()
+
+
+def test_cases_naming_the_same_record_are_sent_one_after_the_other():
+    sender = Sender(SimpleNamespace(target=SimpleNamespace(products={})), 4)
+    release, log = threading.Event(), []
+
+    def first():
+        log.append("first started")
+        release.wait(10)
+        log.append("first done")
+
+    try:
+        sender.submit(frozenset({"k"}), first)
+        second = sender.submit(frozenset({"k", "j"}), log.append, "second")
+        sender.submit(frozenset({"x"}), log.append, "other").result(10)  # not held up
+        assert "second" not in log
+        release.set()
+        second.result(10)
+        assert log.index("first done") < log.index("second")
+    finally:
+        release.set()
+        sender.close()
