@@ -40,10 +40,10 @@ def demo_environment() -> dict[str, str]:
     return {**os.environ, **mock.DEMO_CREDENTIALS}
 
 
-def timed(argv: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    """(wall seconds, exit code, output tail) of one command."""
+def timed(argv: list[str], env: dict | None = None, cwd=None) -> tuple[float, int, str]:
+    """(wall seconds, exit code, output tail) of one command, run in `cwd` (default: here)."""
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd)
     return time.perf_counter() - started, done.returncode, (done.stdout + done.stderr)[-2000:]
 
 

@@ -62,7 +62,7 @@ def bare_schemathesis(base_url: str, seed: int, config: Path) -> tuple[float, in
                 "--generation-database", "none", *_headers(product)]
         for operation in OPERATIONS_OF_PRODUCT[product]:
             argv += ["--include-operation-id", operation]
-        took, code, _ = timed(argv)
+        took, code, _ = timed(argv, cwd=config.parent)  # its .schemathesis/ cache goes there
         seconds += took
         worst = max(worst, code)
     return seconds, worst
