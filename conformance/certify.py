@@ -64,6 +64,7 @@ def _settings(args: argparse.Namespace, target_file: Path | None, base_url: str 
         rate_limit=args.rate_limit,
         max_requests=args.max_requests,
         retry_after_max=args.retry_after_max,
+        concurrency=args.concurrency,
         **{"seed": 0, "report_dir": args.report_dir or ".", "default_report_dir": False, **extra},
     )
 
@@ -220,6 +221,7 @@ def _main(args: argparse.Namespace) -> int:
         rate_limit=args.rate_limit,
         max_requests=args.max_requests,
         retry_after_max=args.retry_after_max,
+        concurrency=args.concurrency,
         target_name=run_settings.target_name_of(
             args.target or (None if args.base_url else _mock_target_file(args)), args.base_url
         ),

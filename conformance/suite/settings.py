@@ -20,7 +20,7 @@ from conformance.errors import UsageError
 from conformance.records import MARKER_PREFIX
 from conformance.report import baseline as baseline_file
 from conformance.report import waivers as waiver_file
-from conformance.suite.options import PROFILES
+from conformance.suite.options import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PROFILES
 from conformance.target import Target, load_target
 from conformance.transport import RunLimits, configure_run, parse_rate
 
@@ -43,6 +43,7 @@ class RunSettings:
     fail_on: str = "failures"  # "failures" | "new-failures": what makes the exit code 1
     # --rate-limit, --max-requests, --retry-after-max, --dry-run
     limits: RunLimits = field(default_factory=RunLimits)
+    concurrency: int = 1  # requests in flight (conformance.suite.concurrency)
 
     def includes_profile(self, profile: str) -> bool:
         """smoke < standard < deep: a deep run also runs the smoke and standard items."""
@@ -64,6 +65,18 @@ def run_marker(seed: int) -> str:
     """conformance-run-<seed>: the same in every xdist worker of a run and in a repeat of it
     (`--seed N` repeats a run exactly, bodies included, so a rerun stays idempotent)."""
     return f"{MARKER_PREFIX}{seed}"
+
+
+def concurrency_of(value: int | None, profile: str) -> int:
+    """--concurrency N, or the profile's default; a UsageError outside 1..MAX_CONCURRENCY."""
+    if value is None:
+        return DEFAULT_CONCURRENCY.get(profile, 1)
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise UsageError(
+            f"--concurrency {value}: out of range — give 1 (one request at a time)"
+            f" to {MAX_CONCURRENCY}"
+        )
+    return value
 
 
 def new_seed() -> int:
@@ -149,6 +162,7 @@ def check_options(
     max_requests: int | None = None,
     retry_after_max: float | None = None,
     target_name: str | None = None,
+    concurrency: int | None = None,
 ) -> None:
     """The options no running target is needed to judge: refused before a mock or a request
     starts (a waiver file is checked against `target_name` when it is given)."""
@@ -158,6 +172,7 @@ def check_options(
         raise UsageError(f"--max-requests {max_requests}: give a number of requests, 0 or more")
     if retry_after_max is not None and retry_after_max < 0:
         raise UsageError(f"--retry-after-max {retry_after_max:g}: give 0 or more seconds")
+    concurrency_of(concurrency, PROFILES[0])
     if report_dir is not None:
         _check_report_dir(report_dir)
     if fail_on not in baseline_file.FAIL_ON:
@@ -187,12 +202,14 @@ def build(
     retry_after_max: float | None = None,
     dry_run: bool = False,
     workers: int = 1,
+    concurrency: int | None = None,
 ) -> RunSettings:
     """Raises UsageError for a bad target file, selection, waiver file, baseline or limit.
     `workers`: processes sharing the run (xdist); each gets its share of budget and rate."""
     check_options(
         api=api, waivers=waivers, baseline=baseline, fail_on=fail_on, report_dir=report_dir,
         rate_limit=rate_limit, max_requests=max_requests, retry_after_max=retry_after_max,
+        concurrency=concurrency,
     )
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
@@ -218,4 +235,5 @@ def build(
         baseline_file=Path(baseline).absolute() if baseline else None,
         fail_on=fail_on,
         limits=limits,
+        concurrency=concurrency_of(concurrency, profile),
     )
