@@ -35,7 +35,7 @@ def document(run, writes: list[dict]) -> dict:
     for name, counts in tally.items():
         products[name]["records"] = [
             {"operation": operation, "record": record, "calls": calls}
-            for (operation, record), calls in counts.items()
+            for (operation, record), calls in sorted(counts.items())  # any sending order
         ]
     marker = run.limits.marker
     return {
