@@ -1,7 +1,7 @@
 """Certifying the mock with one mutant planted: the quick scenario fold, or a whole run.
 
 `fold_scenarios` runs, in this process, the scripted scenarios a run of the profile sends for the
-mutant's product (each with the rng a run gives it) and folds them with `conformance.verdict`,
+mutant's operations (each with the rng a run gives it) and folds them with `conformance.verdict`,
 the code a run uses. Every profile runs those scenarios, so a rule they fail is failed by the
 whole run too: a mutant they catch with its rule is caught. Anything else gets a whole
 `conformance run --api PRODUCT --profile P` in a child process (`python -m
@@ -70,7 +70,11 @@ def _profiles_up_to(profile: str) -> set[str]:
 
 
 def fold_scenarios(mutant: Mutant, profile: str, seed: int) -> Certification:
-    """The scripted scenarios of the mutant's product against the mutated mock, folded."""
+    """The scripted scenarios of the mutant's operations against the mutated mock, folded.
+
+    A subset of what a run of `profile` sends, judged by the same code: a rule failed here is
+    failed by the run too.
+    """
     from conformance.catalog import load_rules
     from conformance.certify import mock_target
     from conformance.scenarios import load_scenarios, run_scenario
@@ -80,7 +84,8 @@ def fold_scenarios(mutant: Mutant, profile: str, seed: int) -> Certification:
     began = time.monotonic()
     product, wanted = mutant.product, _profiles_up_to(profile)
     scenarios = sorted((s for s in load_scenarios()
-                        if s.product == product and s.profile in wanted), key=lambda s: s.id)
+                        if s.operation in mutant.operations and s.profile in wanted),
+                       key=lambda s: s.id)
     with serving(mutant, "reference") as (base_url, layer):
         target = load_target(mock_target("reference")[0], base_url=base_url, products=[product])
         outcomes = [o for s in scenarios

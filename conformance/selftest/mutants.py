@@ -22,7 +22,8 @@ media type first for `content-type`) down to the mutated property, nearest first
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -271,21 +272,26 @@ def _operation_mutants(spec: dict, operation: dict) -> list[Mutant]:
     return made
 
 
-@cache
-def _generated() -> tuple[Mutant, ...]:
+def _fitting(mutant: Mutant, rules: Mapping[str, Any]) -> Mutant:
+    """Keep the rules about the mutant's operation (a shared schema lists every operation's)."""
+    fitting = tuple(r for r in mutant.rules if set(rules[r].operations) & set(mutant.operations))
+    return replace(mutant, rules=fitting)
+
+
+def generated_mutants(specs: Mapping[str, dict] | None = None) -> list[Mutant]:
+    """Every response mutant the response schemas yield, in spec order.
+
+    `specs` maps a spec file name to its parsed document; default: `specs/*.yaml` as shipped.
+    """
     made: list[Mutant] = []
-    for name in SPEC_FILES:
-        spec = _spec(name)
+    for name in SPEC_FILES if specs is None else specs:
+        spec = _spec(name) if specs is None else specs[name]
         for item in spec.get("paths", {}).values():
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
                     made += _operation_mutants(spec, item[method])
-    return tuple(made)
-
-
-def generated_mutants() -> list[Mutant]:
-    """Every response mutant the specs' response schemas yield, in spec order."""
-    return list(_generated())
+    rules = load_rules()
+    return [_fitting(mutant, rules) for mutant in made]
 
 
 def all_mutants() -> list[Mutant]:
