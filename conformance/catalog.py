@@ -43,6 +43,7 @@ class Rule:
     source: Source
     latitude: str | None = None
     needs: str | None = None
+    why_should: str | None = None  # why a SHOULD is not a MUST (a message text, an implication)
 
     @property
     def products(self) -> tuple[str, ...]:
@@ -84,6 +85,7 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
             source=Source(**entry["source"]),
             latitude=entry.get("latitude"),
             needs=entry.get("needs"),
+            why_should=entry.get("why_should"),
         )
     return rules
 
