@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jsonschema
-import yaml
-
-from conformance.contract_files import specs_dir
+from conformance.contract_files import read_yaml, specs_dir
 
 PRODUCT_OF_OPERATION = {
     "updateProcessedPorStatus": "gep",
@@ -30,8 +27,29 @@ class Source:
     section: str
     quote: str | None = None
 
+    @property
+    def title(self) -> str:
+        """The document's title (specs/documents/titles.yaml), e.g. "GEP SMART
+        UpdateProcessedPORStatus"; the file name when the index has none."""
+        return document_titles().get(self.doc, self.doc)
+
     def citation(self) -> str:
-        return f"{self.doc} § {self.section}"
+        """"GEP SMART UpdateProcessedPORStatus, § Data Elements (000_9d9b69b51a0de0a1.txt)":
+        the title a vendor knows first, the file name second."""
+        return cite(self.doc, self.section)
+
+
+@cache
+def document_titles() -> dict[str, str]:
+    """Document file name -> title, from specs/documents/titles.yaml."""
+    path = specs_dir() / "documents" / "titles.yaml"
+    return dict(read_yaml(path) or {})
+
+
+def cite(doc: str, section: str) -> str:
+    """A document citation as reports print it: title, section, then the file name."""
+    title = document_titles().get(doc)
+    return f"{title}, § {section} ({doc})" if title else f"{doc} § {section}"
 
 
 @dataclass(frozen=True)
@@ -65,8 +83,10 @@ def documents_dir() -> Path:
 @cache
 def load_rules(path: Path | None = None) -> dict[str, Rule]:
     """Rules by id, in catalog order."""
+    import jsonschema  # here, not at import: every pytest session reads the plugin's options
+
     path = path or specs_dir() / "rules.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     schema = json.loads((specs_dir() / "schemas" / "rules.schema.json").read_text())
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=str)
     if errors:
@@ -91,5 +111,5 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
 
 
 def load_contradictions() -> list[dict[str, str]]:
-    data = yaml.safe_load((specs_dir() / "rules.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(specs_dir() / "rules.yaml")
     return data["contradictions"]

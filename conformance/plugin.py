@@ -6,6 +6,8 @@ reports (JSON, so pytest-xdist carries them from workers) and are folded on the 
 in `pytest_runtest_logreport`, into the verdict and summary.json.
 """
 
+import dataclasses
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,9 @@ import pytest
 from conformance.errors import UsageError
 
 OUTCOMES = pytest.StashKey[list]()
+_BATCH = pytest.StashKey[object]()  # the generated cases of a fuzz item (concurrency.CaseBatch)
 _RUN = None  # the RunSettings of the run in this process (the suite module reads it at import)
+_SENDER = None  # the run's concurrency.Sender, while the run loop runs
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from conformance.suite import settings as run_settings
 
+    _keep_hypothesis_files_out_of_the_working_directory()
     option = config.option
     if _is_worker(config):  # the controller's choices (seed, report dir), not a fresh draw
         option.conformance_seed = config.workerinput["conformance_seed"]
@@ -72,6 +77,7 @@ def pytest_configure(config: pytest.Config) -> None:
             waivers=option.conformance_waivers,
             baseline=option.conformance_baseline,
             fail_on=option.conformance_fail_on,
+            concurrency=option.conformance_concurrency,
         )
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
@@ -85,13 +91,38 @@ def pytest_configure(config: pytest.Config) -> None:
 
             report = HtmlReport(certification.finish, _RUN.target)
             config.pluginmanager.register(report, "conformance-html")
-        certification.check_reachability()
+        _RUN = _without(_RUN, certification.check_reachability())
+    else:
+        _RUN = _without(_RUN, config.workerinput.get("conformance_left_out", ()))
+
+
+def _without(run, products):
+    """The run without the products left out (unreachable): their items are not collected."""
+    if not products:
+        return run
+    kept = {k: v for k, v in run.target.products.items() if k not in set(products)}
+    return dataclasses.replace(run, target=dataclasses.replace(run.target, products=kept))
+
+
+def _keep_hypothesis_files_out_of_the_working_directory() -> None:
+    """Hypothesis caches into ./.hypothesis/ by default; a certification run keeps its cache in
+    the temp directory instead, so the directory the user ran from stays clean."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "conformance-hypothesis")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    """Whatever stopped the run, its report directory holds all three files; reports/latest is
+    replaced only by such a complete set."""
     global _RUN
     run, _RUN = _RUN, None
-    if run is not None and not _is_worker(config) and run.default_report_dir:
+    if run is None or _is_worker(config):
+        return
+    certification = config.pluginmanager.get_plugin("conformance-certification")
+    if certification is not None:
+        certification.complete_reports("the run stopped before its session ended")
+    if run.default_report_dir:
         from conformance.suite.settings import copy_to_latest
 
         copy_to_latest(run.report_dir)
@@ -109,11 +140,75 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("conformance_scenario", chosen, ids=[s.id for s in chosen])
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A run without scenarios (every product left out) has no scenario item, not pytest's
+    skipped placeholder for an empty parameter set."""
+    if _RUN is None:
+        return
+    empty = [i for i in items if i.name.startswith("test_scenario[") and "NOTSET" in i.name]
+    if empty:
+        items[:] = [i for i in items if i not in empty]
+        config.hook.pytest_deselected(items=empty)
+
+
 @pytest.fixture(scope="session")
 def conformance_run():
     if _RUN is None:
         pytest.skip("not a certification run (no --conformance-target / --conformance-base-url)")
     return _RUN
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session: pytest.Session):
+    """The run's sending pool lives as long as the run loop; scenarios start in it at once."""
+    global _SENDER
+    if _RUN is None or session.config.option.collectonly:
+        return (yield)
+    from conformance.suite.concurrency import Sender
+
+    _SENDER = Sender(_RUN, _RUN.concurrency)
+    try:
+        if not _is_worker(session.config):  # a worker gets its items one at a time
+            _SENDER.start_scenarios(
+                item.callspec.params["conformance_scenario"]
+                for item in session.items
+                if "conformance_scenario" in getattr(item, "fixturenames", ())
+            )
+        return (yield)
+    finally:
+        sender, _SENDER = _SENDER, None
+        sender.close()
+
+
+@pytest.fixture(scope="session")
+def conformance_sender(conformance_run):
+    """The run's sending pool (`conformance.suite.concurrency.Sender`)."""
+    if _SENDER is None:
+        pytest.skip("no run loop: nothing is sent")
+    return _SENDER
+
+
+@pytest.fixture(scope="session")
+def conformance_cases(request: pytest.FixtureRequest, conformance_sender):
+    """Session-scoped (Hypothesis): `add(product, case)` hands a generated case of the item
+    running now to the pool; the plugin judges the item's cases when its test returns."""
+
+    def add(product: str, case) -> None:
+        item = request.session.stash[_CURRENT]
+        if _BATCH not in item.stash:
+            item.stash[_BATCH] = conformance_sender.cases(product)
+        item.stash[_BATCH].add(case)
+
+    return add
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    result = yield  # an interrupted or broken item leaves its cases unjudged
+    batch = item.stash.get(_BATCH, None)
+    if batch is not None:
+        item.stash.setdefault(OUTCOMES, []).extend(batch.judged())
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ LAYER_OF = {
     "contract_files": "model",
     "exchange": "engine",
     "redaction": "model",
+    "notation": "model",
     "scenarios": "engine",
     "fuzz": "engine",
     "checks": "engine",

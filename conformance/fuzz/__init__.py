@@ -2,10 +2,11 @@
 
 Generation is schemathesis' (examples, coverage and fuzzing phases, positive and negative);
 judging is ours (`conformance.checks.judge`), because the built-in checks would fail a correct
-target for latitude the documents give (see SCHEMATHESIS-NOTES.md). Realism: path parameters
-come from the target's data (`[parameters]` overrides) and most generated bodies get the
-target's own codes outside the place they break (`realism.realise`, seeded by the run's seed),
-so that success paths are reached and a negative case is refused for its breach alone.
+target for latitude the documents give (each rule's `latitude`, specs/rules.yaml). Realism:
+path parameters come from the target's data (`[parameters]` overrides) and most generated
+bodies get the target's own codes outside the place they break (`realism.realise`, seeded by
+the run's seed), so that success paths are reached and a negative case is refused for its
+breach alone.
 Stateful testing is not wired: the specs declare no links between the five operations.
 """
 
@@ -101,14 +102,43 @@ def load_schema(product: ProductTarget, profile: str, seed: int):
 
 def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
     """Send one generated case through the product's session and judge the answer."""
-    operation = str(case.operation.definition.raw.get("operationId"))
+    prepare_case(case, product, seed)
+    return judge_case(case, product, send_case(case, product))
+
+
+def prepare_case(case, product: ProductTarget, seed: int) -> None:
+    """Make the case's body realistic (`realise`); in the generating thread, in case order:
+    the realism generator is one seeded instance."""
     realise(case, product.data, seed)
+
+
+@dataclass
+class Sent:
+    """What sending one case gave: the answer, or the transport error instead of one."""
+
+    seconds: float  # from sending to the answer (or the failure)
+    response: object = None
+    error: requests.RequestException | None = None
+
+
+def send_case(case, product: ProductTarget) -> Sent:
+    """Send a prepared case through the product's session (this thread's); safe to run in
+    several threads at once. A transport failure is returned, anything else raises."""
     started = time.perf_counter()
     try:
         response = case.call(
             base_url=product.base_url, session=product.session(), timeout=product.timeout
         )
     except requests.RequestException as error:  # refused, timeout, reset, no credentials
+        return Sent(time.perf_counter() - started, error=error)
+    return Sent(time.perf_counter() - started, response=response)
+
+
+def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
+    """The outcomes of one sent case: every check of its product, or inconclusive without an
+    answer."""
+    operation = str(case.operation.definition.raw.get("operationId"))
+    if sent.error is not None:
         return [
             Outcome(
                 rule_id=NO_SERVER_ERROR_RULE[product.product],
@@ -116,10 +146,12 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
                 source_kind=SourceKind.CHECK,
                 source_id=f"{operation}:transport",
                 operation=operation,
-                message=describe_transport_error(error),
+                message=describe_transport_error(sent.error),
                 case_id=case.id,
             )
         ]
+    response = sent.response
+    started = time.perf_counter() - sent.seconds  # the record's elapsed time is the sending's
     outcomes = []
     for judgement in judge(response, case):
         for rule_id in judgement.rule_ids:
