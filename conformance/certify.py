@@ -136,17 +136,28 @@ def _environment(values: dict[str, str]):
                 os.environ[name] = value
 
 
-def _certify_mock(args: argparse.Namespace) -> int:
+def mock_target(variant: str) -> tuple[Path, dict[str, str]]:
+    """The target file describing the mock's `variant` and its demo credentials (env-var values)."""
     from conformance import mock
+
+    if variant == "alternate":
+        return targets_dir() / "mock-alternate.toml", dict(mock.ALTERNATE_DEMO_CREDENTIALS)
+    return targets_dir() / "reference.toml", dict(mock.DEMO_CREDENTIALS)
+
+
+@contextlib.contextmanager
+def mock_environment(variant: str):
+    """The variant's demo credentials in the environment, for the block only."""
+    with _environment(mock_target(variant)[1]):
+        yield
+
+
+def _certify_mock(args: argparse.Namespace) -> int:
     from conformance.mock.faults import UnknownFault
     from conformance.mock.server import start_in_thread
 
     variant = args.mock_variant or "reference"
-    target_file = Path(_mock_target_file(args))
-    if variant == "alternate":
-        credentials = getattr(mock, "ALTERNATE_DEMO_CREDENTIALS", mock.DEMO_CREDENTIALS)
-    else:
-        credentials = mock.DEMO_CREDENTIALS
+    target_file, credentials = mock_target(variant)
     try:
         running = start_in_thread(
             host="127.0.0.1", port=0, faults=tuple(args.mock_fault), variant=variant
@@ -165,8 +176,7 @@ def _certify_mock(args: argparse.Namespace) -> int:
 
 def _mock_target_file(args: argparse.Namespace) -> str:
     """The target file of the embedded mock's variant."""
-    name = "mock-alternate.toml" if args.mock_variant == "alternate" else "reference.toml"
-    return str(targets_dir() / name)
+    return str(mock_target(args.mock_variant or "reference")[0])
 
 
 def main(args: argparse.Namespace) -> int:

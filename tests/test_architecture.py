@@ -32,6 +32,7 @@ LAYER_OF = {
     "certify": "adapters",
     "cli": "adapters",
     "coverage": "adapters",
+    "selftest": "adapters",
     "mock": "mock",
 }
 
