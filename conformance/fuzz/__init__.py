@@ -1,8 +1,9 @@
-"""Schemathesis wiring: the five operations fuzzed under a profile's budget, judged by our checks.
+"""Schemathesis wiring: the five operations fuzzed under a profile's budget, judged by our judges.
 
 Generation is schemathesis' (examples, coverage and fuzzing phases, positive and negative);
-judging is ours (`conformance.checks.judge`), because the built-in checks would fail a correct
-target for latitude the documents give (see SCHEMATHESIS-NOTES.md). Realism: path parameters
+judging is the suite's one set of judges (`conformance.judges`, rule ids attached in
+`fuzz.judging`), the same the scripted scenarios call, because the built-in checks would fail a
+correct target for latitude the documents give. Realism: path parameters
 come from the target's data (`[parameters]` overrides) and most generated bodies get the
 target's own codes outside the place they break (`realism.realise`, seeded by the run's seed),
 so that success paths are reached and a negative case is refused for its breach alone.
@@ -17,23 +18,12 @@ import requests
 import schemathesis
 from hypothesis import strategies as st
 
-from conformance.checks import judge
-from conformance.checks.contract import spec_path
+from conformance.catalog import NO_SERVER_ERROR_RULE, OPERATIONS_OF_PRODUCT, spec_path
 from conformance.exchange import describe_transport_error, record_exchange
+from conformance.fuzz.judging import breaches_of, context_of, judge_case, operation_of
 from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status
 from conformance.target import ProductTarget
-
-OPERATIONS_OF_PRODUCT = {
-    "gep": ("updateProcessedPorStatus", "updateContactInterfaceStatus", "saveOrgEntityManagers"),
-    "po": ("modifyPurchaseOrder",),
-    "smat": ("createUpdateProgressPayEvents",),
-}
-NO_SERVER_ERROR_RULE = {
-    "gep": "GEP-NO-SERVER-ERROR",
-    "po": "PO-NO-SERVER-ERROR",
-    "smat": "SMAT-NO-SERVER-ERROR",
-}
 
 
 @dataclass(frozen=True)
@@ -100,8 +90,11 @@ def load_schema(product: ProductTarget, profile: str, seed: int):
 
 
 def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
-    """Send one generated case through the product's session and judge the answer."""
-    operation = str(case.operation.definition.raw.get("operationId"))
+    """Send one generated case through the product's session and judge the answer.
+
+    Every outcome is on the breaking side (`Outcome.breaking`): an input rule is judged only
+    for a case whose input breaches it, an answer rule on any answer it judges."""
+    operation = operation_of(case)
     realise(case, product.data, seed)
     started = time.perf_counter()
     try:
@@ -121,20 +114,22 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
             )
         ]
     outcomes = []
-    for judgement in judge(response, case):
-        for rule_id in judgement.rule_ids:
-            outcomes.append(
-                Outcome(
-                    rule_id=rule_id,
-                    status=Status.FAILED if judgement.failed else Status.PASSED,
-                    source_kind=SourceKind.CHECK,
-                    source_id=f"{operation}:{judgement.check}",
-                    operation=operation,
-                    message=judgement.message,
-                    exchanges=[_exchange(product, response, started)] if judgement.failed else [],
-                    case_id=case.id,
-                )
+    for verdict in judge_case(context_of(case, response), breaches_of(case)):
+        judgement = verdict.judgement
+        evidence = judgement.status is not Status.PASSED
+        outcomes.append(
+            Outcome(
+                rule_id=verdict.rule_id,
+                status=judgement.status,
+                source_kind=SourceKind.SUITE_ERROR if judgement.suite_error else SourceKind.CHECK,
+                source_id=f"{operation}:{verdict.judge}",
+                operation=operation,
+                message=judgement.message,
+                exchanges=[_exchange(product, response, started)] if evidence else [],
+                case_id=case.id,
+                breaking=True,
             )
+        )
     return outcomes
 
 

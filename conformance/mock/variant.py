@@ -43,6 +43,7 @@ class Variant:
     smat_frozen_as_2xx: bool  # locked/approved: 2xx with protected values kept (else 409)
     smat_derive_cost_value: bool  # CostValue = PO value * PaymentPercent / 100 (else echoed)
     smat_content_type_required: bool  # a request without Content-Type gets 415
+    smat_relative_context: bool  # @odata.context "$metadata#..." (else an absolute URL)
 
 
 REFERENCE = Variant(
@@ -53,6 +54,7 @@ REFERENCE = Variant(
     po_business_rejection_http=400,
     smat_success_http=200, smat_value_all_events=True, smat_error_shape="odata",
     smat_frozen_as_2xx=False, smat_derive_cost_value=True, smat_content_type_required=False,
+    smat_relative_context=False,
 )
 
 ALTERNATE = Variant(
@@ -63,6 +65,7 @@ ALTERNATE = Variant(
     po_business_rejection_http=200,
     smat_success_http=201, smat_value_all_events=False, smat_error_shape="value",
     smat_frozen_as_2xx=True, smat_derive_cost_value=False, smat_content_type_required=True,
+    smat_relative_context=True,
 )
 
 VARIANTS: dict[str, Variant] = {v.name: v for v in (REFERENCE, ALTERNATE)}

@@ -18,7 +18,7 @@ import yaml
 from conformance.catalog import PRODUCT_OF_OPERATION, documents_dir, load_rules
 from conformance.contract_files import specs_dir
 from conformance.errors import UsageError
-from conformance.scenarios.judges import find_judge
+from conformance.judges import find_judge
 from conformance.scenarios.model import Expectation, Scenario, Step
 from conformance.scenarios.templating import Resolver, placeholders
 
