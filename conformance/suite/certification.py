@@ -15,9 +15,9 @@ from collections import Counter
 import pytest
 
 from conformance import summary
-from conformance.catalog import load_rules
+from conformance.catalog import PRODUCTS, load_rules
 from conformance.exchange import send
-from conformance.outcomes import Outcome, Status
+from conformance.outcomes import Outcome, SourceKind, Status
 from conformance.report import junit, waivers
 from conformance.verdict import (
     INCONCLUSIVE,
@@ -102,7 +102,12 @@ class Certification:
     # ---------------------------------------------------------------- while items run
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for data in getattr(report, "conformance_outcomes", None) or []:
-            self.outcomes.append(outcome_from_dict(data))
+            outcome = outcome_from_dict(data)
+            self.outcomes.append(outcome)
+            if outcome.source_kind is SourceKind.SUITE_ERROR:  # a judge raised: our bug
+                self.suite_errors.append(
+                    f"{outcome.source_id} ({outcome.case_id}) {outcome.rule_id}: {outcome.message}"
+                )
         self.item_seconds[report.nodeid.split("[")[0]] += report.duration
         if report.when == "call" or report.skipped:
             self.items_done.add(report.nodeid)
@@ -139,7 +144,7 @@ class Certification:
     def write_summary(self) -> None:
         not_run = {
             p: "not in the target file or not selected (--api)"
-            for p in ("gep", "po", "smat")
+            for p in PRODUCTS
             if p not in self.run.target.products
         }
         # xdist delivers items in any order; sorted by source (stable), the evidence kept per
