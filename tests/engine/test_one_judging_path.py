@@ -238,3 +238,56 @@ def test_a_judge_that_raises_is_a_suite_error_not_a_target_failure(monkeypatch):
     assert "KeyError" in outcome.message and "Traceback" in outcome.message
     fuzz, _ = _fuzz_path(POR, POR_SENT, 200, "application/json", raw(envelope()))
     assert fuzz["GEP-ENVELOPE-SHAPE"] == "inconclusive"
+
+
+def _case(operation, body, path_parameters=None):
+    return SimpleNamespace(
+        operation=SimpleNamespace(definition=SimpleNamespace(raw={"operationId": operation})),
+        body=body, media_type="application/json", path_parameters=path_parameters or {},
+        method=routes()[operation].method)
+
+
+ORG = "saveOrgEntityManagers"
+
+
+@pytest.mark.parametrize(
+    ("operation", "body", "rule"),
+    [
+        (ORG, [{"entityCode": "E" * 51, "managerCode": ["M"], "structureName": "S"}],
+         "ORG-ENTITY-CODE-MAX-50"),
+        (ORG, [{"entityCode": "E", "managerCode": [], "structureName": "S"}],
+         "ORG-MANAGER-MANDATORY"),
+        (ORG, [{"entityCode": "E", "managerCode": ["M"], "structureName": "S",
+                "thresholdAmount": "abc"}], "ORG-TYPES-ENFORCED"),
+        (CONTACT, [{"clientContactCode": "C", "interfaceStatus": ""}], "CONTACT-STATUS-MANDATORY"),
+        (PO, {"authRequire": "Q"}, "PO-AUTHREQUIRE-Y-OR-N"),
+        (SMAT, {"PPE": [{"AttpId": 1, "OrderSeq": 1, "PpeCode": "ABCDEFGHIJK"}]},
+         "SMAT-PPECODE-MAX-10"),
+        (SMAT, {"PPE": [{"AttpId": 1, "OrderSeq": 1, "PpeCode": "A", "LockedInd": "X"}]},
+         "SMAT-INDICATORS-Y-OR-N"),
+        (SMAT, {"PPE": [{"OrderSeq": 1, "PpeCode": "A"}]}, "SMAT-EVENT-FIELDS-MANDATORY"),
+        (POR, {"model": [{"key": None}]}, "POR-KEY-MANDATORY"),
+        (POR, {"model": "x"}, "POR-TYPES-ENFORCED"),
+    ],
+)
+def test_a_breach_is_attributed_to_the_rule_its_spec_place_maps_the_keyword_to(
+        operation, body, rule):
+    assert [b.rule_id for b in breaches_of(_case(operation, body))] == [rule]
+
+
+def test_a_text_po_id_in_the_path_breaches_the_rule_the_parameter_maps():
+    case = _case(SMAT, SMAT_SENT, {"key": "abc"})
+    assert [b.rule_id for b in breaches_of(case)] == ["SMAT-UNKNOWN-PO-REJECTED"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "body"),
+    [
+        (CONTACT, [{"clientContactCode": 12345, "interfaceStatus": True}]),  # coercion latitude
+        (CONTACT, []),  # an empty batch may be accepted
+        (POR, {"model": None}),
+        (SMAT, {"PPE": [{"AttpId": 1, "OrderSeq": 1, "PpeCode": 12, "CostValue": 170.4}]}),
+    ],
+)
+def test_latitude_is_no_breach(operation, body):
+    assert breaches_of(_case(operation, body)) == []
