@@ -65,6 +65,13 @@ def sent_keys(ctx: Context) -> list[str]:
             if isinstance(i, dict) and i.get(name) not in (None, "")]
 
 
+def _items_without_key(ctx: Context) -> bool:
+    items = ctx.sent.get("model") if isinstance(ctx.sent, dict) else ctx.sent
+    name = KEY_FIELD[ctx.operation]
+    return isinstance(items, list) and any(
+        isinstance(i, dict) and i.get(name) in (None, "") for i in items)
+
+
 def _status_code(body: dict[str, Any] | None) -> str | None:
     code = (body or {}).get("statusCode")
     return code if isinstance(code, str) else None
@@ -216,7 +223,12 @@ def gep_success_keys_equal_sent(ctx: Context) -> Failure | None:
 
 @judge("gep_success_keys_were_sent", "gep")
 def gep_success_keys_were_sent(ctx: Context) -> Failure | None:
-    stray = sorted(set(success_keys(ctx)) - set(sent_keys(ctx)))
+    """Every success key was sent; a key sent empty or left out may come back empty or null
+    (whether such an item may succeed is its field rule's question, not this one's)."""
+    allowed = set(sent_keys(ctx))
+    if _items_without_key(ctx):
+        allowed |= {fold_key(""), fold_key(None)}
+    stray = sorted(set(success_keys(ctx)) - allowed)
     if not stray:
         return None
     return Failure(f"successDetails keys {stray} that were not sent",

@@ -12,7 +12,10 @@ with a fault are in tests/engine/test_certification_runs.py; this keeps all faul
 import random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from schemathesis.generation import GenerationMode
 
+from conformance import fuzz
 from conformance.catalog import load_rules
 from conformance.contract_files import targets_dir
 from conformance.mock import DEMO_CREDENTIALS
@@ -26,8 +29,27 @@ RULES = load_rules()
 SCENARIOS = load_scenarios()
 
 
-def _certify_scenarios(fault_name: str, monkeypatch) -> dict[str, str]:
-    """Rule id -> status after every scenario of the fault's product ran against the faulty mock."""
+def _generated_cases(product_target, seed: int = 7, per_mode: int = 6) -> list:
+    """Positive and negative generated cases of every operation of the product (deterministic)."""
+    schema = fuzz.load_schema(product_target, "standard", seed)
+    cases: list = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @settings(max_examples=per_mode, database=None, derandomize=True, deadline=None,
+                      suppress_health_check=list(HealthCheck))
+            @given(operation.as_strategy(generation_mode=mode))
+            def collect(case):
+                cases.append(case)
+
+            collect()
+    return cases
+
+
+def _certify_scenarios(fault_name: str, monkeypatch, generated: bool = False) -> dict[str, str]:
+    """Rule id -> status after every scenario of the fault's product (and, with `generated`,
+    generated cases judged by the fuzz side) ran against the faulty mock."""
     product = RULES[next(f.rule for f in FAULTS if f.name == fault_name)].products[0]
     for name, value in DEMO_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
@@ -41,6 +63,10 @@ def _certify_scenarios(fault_name: str, monkeypatch) -> dict[str, str]:
             if scenario.product == product
             for outcome in run_scenario(scenario, target, random.Random(7))
         ]
+        if generated:
+            product_target = target.products[product]
+            outcomes += [o for case in _generated_cases(product_target)
+                         for o in fuzz.run_case(case, product_target, 7)]
     not_run = {p: "not in this run" for p in ("gep", "po", "smat") if p != product}
     results = judge_rules(RULES, outcomes, not_run)
     return {r.rule.id: r.status for r in results} | {"__verdict__": fold_verdict(results, {})}
@@ -86,6 +112,7 @@ def test_the_same_code_certifies_the_mock_without_faults(monkeypatch):
     ],
 )
 def test_a_fault_fails_its_own_rules_and_not_its_neighbours(fault_name, may_fail, monkeypatch):
-    statuses = _certify_scenarios(fault_name, monkeypatch)
+    """Scenarios and generated cases together: the judges are the same on both paths."""
+    statuses = _certify_scenarios(fault_name, monkeypatch, generated=True)
     failed = {rule for rule, status in statuses.items() if status in ("failed", "warning")}
     assert failed and failed <= may_fail, f"{fault_name} also fails {sorted(failed - may_fail)}"
