@@ -108,11 +108,9 @@ def accepted(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), "the request accepted: a 2xx reporting no error")
 
 
-@judge("success_answer", "gep")
-def success_answer(ctx: Context) -> Failure | NotApplicable | None:
+@judge("success_answer", "gep", only_if="accepted")
+def success_answer(ctx: Context) -> Failure | None:
     """The documented form of a success; the shape of a refusal is rejection_answer's."""
-    if evaluate("accepted", ctx) is not None:
-        return NotApplicable("the request was not accepted")
     body = envelope(ctx)
     if ctx.answer.status == 200 and _status_code(body) == "200" and not _entries(
         body, "errorDetails"

@@ -39,11 +39,9 @@ def accepted(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), "the request accepted: a 2xx reporting no failure")
 
 
-@judge("success_answer", "po")
-def success_answer(ctx: Context) -> Failure | NotApplicable | None:
+@judge("success_answer", "po", only_if="accepted")
+def success_answer(ctx: Context) -> Failure | None:
     """The documented form of a success; the shape of a refusal is rejection_answer's."""
-    if evaluate("accepted", ctx) is not None:
-        return NotApplicable("the request was not accepted")
     items = responses(ctx.answer)
     if ctx.answer.status in (200, 201) and items is not None and not _has_errors(ctx):
         return None
@@ -98,11 +96,9 @@ def po_echoes_identifiers(ctx: Context) -> Failure | None:
     return None
 
 
-@judge("po_echoes_present", "po")
-def po_echoes_present(ctx: Context) -> Failure | NotApplicable | None:
+@judge("po_echoes_present", "po", only_if="accepted")
+def po_echoes_present(ctx: Context) -> Failure | None:
     """An accepted answer carries processStatus, the sourceTxnId sent and a PO number sent."""
-    if evaluate("accepted", ctx) is not None:
-        return NotApplicable("the request was not accepted")
     numbers, txn = _sent_numbers(ctx)
     wanted = ["processStatus"] + (["sourceTxnId"] if txn is not None else [])
     for item in responses(ctx.answer) or [{}]:

@@ -7,7 +7,7 @@ all of the PO's events or only the sent ones; CostValue is never required to be 
 
 from urllib.parse import urlsplit
 
-from conformance.judges import Context, Failure, NotApplicable, judge
+from conformance.judges import Context, Failure, judge
 from conformance.judges.events import (
     MATCH_FIELDS,
     earlier,
@@ -47,11 +47,9 @@ def accepted(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), "the request accepted: a 2xx")
 
 
-@judge("success_answer", "smat")
-def success_answer(ctx: Context) -> Failure | NotApplicable | None:
+@judge("success_answer", "smat", only_if="accepted")
+def success_answer(ctx: Context) -> Failure | None:
     """The documented form of a success (200 or 201); a refusal is not judged here."""
-    if not 200 <= ctx.answer.status < 300:
-        return NotApplicable("the request was not accepted")
     return None if _ok(ctx) else Failure(ctx.answer.brief(), "200 or 201")
 
 
@@ -74,11 +72,9 @@ def rejected(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), "a 4xx (400, 403, 404, 409, 422...)")
 
 
-@judge("odata_response", "smat")
-def odata_response(ctx: Context) -> Failure | NotApplicable | None:
+@judge("odata_response", "smat", only_if="accepted")
+def odata_response(ctx: Context) -> Failure | None:
     """A success body: an @odata.context URL and a value list of events."""
-    if not 200 <= ctx.answer.status < 300:
-        return NotApplicable("the request was not accepted")
     body = ctx.answer.json
     context = body.get("@odata.context") if isinstance(body, dict) else None
     if is_context_url(context) and value_events(body) is not None:
@@ -87,11 +83,9 @@ def odata_response(ctx: Context) -> Failure | NotApplicable | None:
                    "{@odata.context: <context URL, absolute or $metadata#...>, value: [events]}")
 
 
-@judge("value_holds_sent_events", "smat")
-def value_holds_sent_events(ctx: Context) -> Failure | NotApplicable | None:
+@judge("value_holds_sent_events", "smat", only_if="accepted")
+def value_holds_sent_events(ctx: Context) -> Failure | None:
     """An accepted call's value holds every event sent (matched by AttpId, PpeId or PpeCode)."""
-    if not 200 <= ctx.answer.status < 300:
-        return NotApplicable("the request was not accepted")
     if not _ok(ctx):
         return Failure(ctx.answer.brief(), "200 or 201 with every event sent in value")
     identified = [e for e in _wanted(ctx) if any(e.get(k) is not None for k in MATCH_FIELDS)]
