@@ -53,7 +53,8 @@ def _bounded_datetimes() -> st.SearchStrategy[str]:
 schemathesis.openapi.format("date-time", _bounded_datetimes())
 
 
-def _path_parameters(product: ProductTarget) -> dict:
+def path_parameters(product: ProductTarget) -> dict:
+    """The Smart Materials path parameters from the target's data ({} for other products)."""
     if product.product != "smat":
         return {}
     data = product.data
@@ -81,7 +82,7 @@ def load_schema(product: ProductTarget, profile: str, seed: int):
                 name: {"enabled": name in budget.phases}
                 for name in ("examples", "coverage", "fuzzing", "stateful")
             },
-            "parameters": _path_parameters(product),
+            "parameters": path_parameters(product),
         }
     )
     schema = schemathesis.openapi.from_path(spec_path(product.product), config=config)

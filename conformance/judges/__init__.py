@@ -1,12 +1,15 @@
-"""The closed vocabulary of expectation judges, one small function each, looked up by name.
+"""The suite's one set of judges: rule-free predicates over one answer model, looked up by name.
 
-A judge reads one answer (and what was sent) and returns None when the expectation holds, a
-`Failure(received, documented)`, or `NotApplicable(reason)` when the answer gives it nothing to
-judge (the shape or message of a rejection, when nothing was rejected): the rule the target did
-break is judged by its own expectation, and is the only one that fails. The latitude the
-documents leave a correct target is encoded here, once, so a scenario file never has to spell
-it out. Judges with the same name may differ per product (`rejected` is not the same thing for
-GEP and for Smart Materials).
+Scenarios (`scenarios.runner`) and generated cases (`fuzz.judging`) call the same judges and
+attach the rule id where they call one, so the same answer gets the same judgement whichever
+path produced it. A judge reads one `Answer` (bodies read strictly by `judges.body`) and what
+was sent, and returns None when the expectation holds, a `Failure(received, documented)`, or
+`NotApplicable(reason)` when the answer gives it nothing to judge (the shape of a rejection,
+when nothing was rejected): the rule the target did break is judged by its own judge, and is
+the only one that fails. The latitude the documents leave a correct target is encoded here,
+once. Judges with the same name may differ per product (`rejected` is not the same thing for
+GEP and for Smart Materials); whether one applies is decided where it is registered (`only_if`).
+`apply` runs one and turns an exception into a suite error, never a target failure.
 """
 
 import traceback

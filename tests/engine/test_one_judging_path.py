@@ -15,7 +15,7 @@ import requests
 
 from conformance.catalog import NO_SERVER_ERROR_RULE, PRODUCT_OF_OPERATION, routes
 from conformance.fuzz.judging import ANSWER_JUDGES, INPUT_JUDGE, breaches_of, context_of, judge_case
-from conformance.judges import _JUDGES, Answer, Context
+from conformance.judges import _JUDGES, Answer, Context, judge_names
 from conformance.judges.body import read_json, read_xml
 from conformance.outcomes import SourceKind, Status
 from conformance.scenarios import Expectation, Scenario, Step, run_scenario
@@ -220,6 +220,7 @@ def test_a_judge_that_raises_is_a_suite_error_not_a_target_failure(monkeypatch):
     def explodes(ctx):
         raise KeyError("a bug of ours")
 
+    judge_names()  # every judge registered before one is replaced
     monkeypatch.setitem(_JUDGES, ("gep_envelope", "gep"), explodes)
     step = Step("send", {"body": POR_SENT}, (Expectation("gep_envelope", ("GEP-ENVELOPE-SHAPE",)),))
     scenario = Scenario("boom", "A judge raises", POR, "gep", ("GEP-ENVELOPE-SHAPE",), "smoke",
@@ -291,3 +292,19 @@ def test_a_text_po_id_in_the_path_breaches_the_rule_the_parameter_maps():
 )
 def test_latitude_is_no_breach(operation, body):
     assert breaches_of(_case(operation, body)) == []
+
+
+def test_a_suite_error_outcome_reaches_the_runs_suite_errors_with_its_traceback():
+    from conformance.outcomes import Outcome
+    from conformance.suite.certification import Certification
+
+    certification = Certification(config=None, run=None)
+    outcome = Outcome("GEP-ENVELOPE-SHAPE", Status.INCONCLUSIVE, SourceKind.SUITE_ERROR,
+                      "boom", POR, "suite error: judge 'x' raised KeyError\nTraceback ...", [],
+                      "boom:send")
+    report = SimpleNamespace(conformance_outcomes=[json.loads(json.dumps(outcome.to_dict()))],
+                             nodeid="t::boom", duration=0.1, when="call", skipped=False,
+                             failed=False)
+    certification.pytest_runtest_logreport(report)
+    (error,) = certification.suite_errors
+    assert "GEP-ENVELOPE-SHAPE" in error and "Traceback" in error

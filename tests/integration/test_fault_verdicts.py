@@ -18,6 +18,7 @@ from schemathesis.generation import GenerationMode
 from conformance import fuzz
 from conformance.catalog import load_rules
 from conformance.contract_files import targets_dir
+from conformance.fuzz.judging import ANSWER_JUDGES
 from conformance.mock import DEMO_CREDENTIALS
 from conformance.mock.faults import FAULTS
 from conformance.mock.server import start_in_thread
@@ -26,6 +27,7 @@ from conformance.target import load_target
 from conformance.verdict import NON_CONFORMANT, fold_verdict, judge_rules
 
 RULES = load_rules()
+ANSWER_RULES = [[rule for _judge, rule in pairs] for pairs in ANSWER_JUDGES.values()]
 SCENARIOS = load_scenarios()
 
 
@@ -44,6 +46,9 @@ def _generated_cases(product_target, seed: int = 7, per_mode: int = 6) -> list:
                 cases.append(case)
 
             collect()
+    # a run's `[parameters]` overrides: the target's own PO in the Smart Materials path
+    for case in cases if product_target.product == "smat" else []:
+        case.path_parameters = fuzz.path_parameters(product_target)
     return cases
 
 
@@ -63,13 +68,17 @@ def _certify_scenarios(fault_name: str, monkeypatch, generated: bool = False) ->
             if scenario.product == product
             for outcome in run_scenario(scenario, target, random.Random(7))
         ]
+        generated_failed = set()
         if generated:
             product_target = target.products[product]
-            outcomes += [o for case in _generated_cases(product_target)
-                         for o in fuzz.run_case(case, product_target, 7)]
+            from_cases = [o for case in _generated_cases(product_target)
+                          for o in fuzz.run_case(case, product_target, 7)]
+            generated_failed = {o.rule_id for o in from_cases if o.status == "failed"}
+            outcomes += from_cases
     not_run = {p: "not in this run" for p in ("gep", "po", "smat") if p != product}
     results = judge_rules(RULES, outcomes, not_run)
-    return {r.rule.id: r.status for r in results} | {"__verdict__": fold_verdict(results, {})}
+    return {r.rule.id: r.status for r in results} | {
+        "__verdict__": fold_verdict(results, {}), "__generated_failed__": generated_failed}
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
@@ -109,10 +118,17 @@ def test_the_same_code_certifies_the_mock_without_faults(monkeypatch):
         ("contact-code-not-mandatory", {"CONTACT-CODE-MANDATORY"}),
         ("org-accepts-unknown-currency", {"ORG-CURRENCY-KNOWN"}),
         ("po-accepts-unknown-po", {"PO-ONLY-EXISTING-PO"}),
+        ("smat-odata-context-not-a-url", {"SMAT-ODATA-RESPONSE"}),
     ],
 )
 def test_a_fault_fails_its_own_rules_and_not_its_neighbours(fault_name, may_fail, monkeypatch):
-    """Scenarios and generated cases together: the judges are the same on both paths."""
+    """Scenarios and generated cases together: the judges are the same on both paths, and a
+    fault in an answer the generated cases judge is caught by them alone too."""
     statuses = _certify_scenarios(fault_name, monkeypatch, generated=True)
+    generated_failed = statuses.pop("__generated_failed__")
+    assert generated_failed <= may_fail, f"generated cases also fail {generated_failed - may_fail}"
+    fault_rule = next(f.rule for f in FAULTS if f.name == fault_name)
+    if fault_rule in {r for rules in ANSWER_RULES for r in rules}:
+        assert fault_rule in generated_failed, f"no generated case fails {fault_rule}"
     failed = {rule for rule, status in statuses.items() if status in ("failed", "warning")}
     assert failed and failed <= may_fail, f"{fault_name} also fails {sorted(failed - may_fail)}"
