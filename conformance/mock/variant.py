@@ -43,7 +43,8 @@ class Variant:
     smat_frozen_as_2xx: bool  # locked/approved: 2xx with protected values kept (else 409)
     smat_derive_cost_value: bool  # CostValue = PO value * PaymentPercent / 100 (else echoed)
     smat_content_type_required: bool  # a request without Content-Type gets 415
-    smat_relative_context: bool  # @odata.context "$metadata#..." (else an absolute URL)
+    # @odata.context "$metadata#..." (OData JSON Format v4.0 §4.5.1), else an absolute URL
+    smat_relative_context: bool = False
 
 
 REFERENCE = Variant(
@@ -54,7 +55,6 @@ REFERENCE = Variant(
     po_business_rejection_http=400,
     smat_success_http=200, smat_value_all_events=True, smat_error_shape="odata",
     smat_frozen_as_2xx=False, smat_derive_cost_value=True, smat_content_type_required=False,
-    smat_relative_context=False,
 )
 
 ALTERNATE = Variant(
