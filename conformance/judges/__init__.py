@@ -145,24 +145,26 @@ _JUDGES: dict[tuple[str, str], Judge] = {}
 ANY = "*"
 
 
-def judge(name: str, *products: str, only_if: str | None = None) -> Callable[[Judge], Judge]:
+def judge(name: str, *products: str, only_if: str | None = None,
+          not_on_server_error: bool = False) -> Callable[[Judge], Judge]:
     """Register a judge under `name` for the given products (all products when none given).
 
+    Whether a judge applies is decided here, once, for scenarios and generated cases alike:
     `only_if` names the judge of the same product whose holding makes this one applicable
     ("accepted": the documented form of a success is only asked of an accepted request);
-    whether a judge applies is decided here, once, for scenarios and generated cases alike."""
+    `not_on_server_error` leaves a 5xx to the no-server-error rule (a server error says
+    nothing about whether the input was refused)."""
 
     def register(function: Judge) -> Judge:
-        judged = function
-        if only_if is not None:
+        def judged(ctx: "Context") -> Failure | NotApplicable | None:
+            if not_on_server_error and ctx.answer.status >= 500:
+                return NotApplicable("a server error: the no-server-error rule judges it")
+            if only_if is not None and evaluate(only_if, ctx) is not None:
+                return NotApplicable(f"the request was not {only_if}")
+            return function(ctx)
 
-            def judged(ctx: "Context") -> Failure | NotApplicable | None:
-                if evaluate(only_if, ctx) is not None:
-                    return NotApplicable(f"the request was not {only_if}")
-                return function(ctx)
-
-            judged.__name__, judged.__module__ = function.__name__, function.__module__
-            judged.__doc__ = function.__doc__
+        judged.__name__, judged.__module__ = function.__name__, function.__module__
+        judged.__doc__ = function.__doc__
         for product in products or (ANY,):
             _JUDGES[(name, product)] = judged
         return function

@@ -119,7 +119,7 @@ def success_answer(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), 'HTTP 200 with statusCode "200" and an empty errorDetails')
 
 
-@judge("rejected", "gep")
+@judge("rejected", "gep", not_on_server_error=True)
 def rejected(ctx: Context) -> Failure | None:
     if is_rejection(ctx):
         return None

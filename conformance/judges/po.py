@@ -48,7 +48,7 @@ def success_answer(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), "200 or 201 with a PoServiceResponse without errors")
 
 
-@judge("rejected", "po")
+@judge("rejected", "po", not_on_server_error=True)
 def rejected(ctx: Context) -> Failure | None:
     status = ctx.answer.status
     if 400 <= status < 500 or (200 <= status < 300 and _reports_failure(ctx)):

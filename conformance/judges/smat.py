@@ -64,8 +64,8 @@ def is_context_url(value: object) -> bool:
     return "$metadata" in value
 
 
-@judge("rejected", "smat")
-@judge("rejection_answer", "smat")
+@judge("rejected", "smat", not_on_server_error=True)
+@judge("rejection_answer", "smat", not_on_server_error=True)
 def rejected(ctx: Context) -> Failure | None:
     if 400 <= ctx.answer.status < 500:
         return None
