@@ -20,7 +20,9 @@ from conformance.exchange import send
 from conformance.outcomes import Outcome, SourceKind, Status
 from conformance.report import junit, waivers
 from conformance.verdict import (
+    EXIT_CODES,
     INCONCLUSIVE,
+    NON_CONFORMANT,
     fold_verdict,
     judge_rules,
     outcome_from_dict,
@@ -91,7 +93,8 @@ class Certification:
             self.write_summary()
             first = next(iter(self.unreachable.items()))
             print(f"conformance: inconclusive — [{first[0]}] base_url {first[1]}", file=sys.stderr)
-            pytest.exit(f"target unreachable: [{first[0]}] {first[1]}", returncode=3)
+            pytest.exit(f"target unreachable: [{first[0]}] {first[1]}",
+                        returncode=EXIT_CODES[INCONCLUSIVE])
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
@@ -153,7 +156,7 @@ class Certification:
         results = judge_rules(load_rules(), outcomes, not_run)
         results, waiver_section = waivers.apply(results, self.run.waivers, _today())
         verdict = fold_verdict(results, self.unreachable)
-        if self.suite_errors and verdict != "non-conformant":
+        if self.suite_errors and verdict != NON_CONFORMANT:
             verdict = INCONCLUSIVE
         self.summary = summary.build(
             run=self.run,

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.catalog import load_rules
+from conformance.catalog import PRODUCTS, load_rules
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
 from conformance.report import baseline as baseline_file
@@ -22,7 +22,7 @@ from conformance.target import Target, load_target
 
 # a scenario's profile -> the first run profile that includes it
 _RANK = {profile: rank for rank, profile in enumerate(PROFILES)}
-PRODUCT_CHOICES = ("gep", "po", "smat")
+PRODUCT_CHOICES = PRODUCTS
 
 
 @dataclass(frozen=True)
