@@ -99,7 +99,8 @@ class _Run:
             judgement = apply(expectation.judge, ctx)
             kind = SourceKind.SUITE_ERROR if judgement.suite_error else SourceKind.SCENARIO
             for rule in expectation.rules:
-                judged.add(rule)
+                if judgement.status is not Status.SKIPPED:
+                    judged.add(rule)
                 self.outcome(rule, judgement.status, judgement.message, step.name, kind)
             passed = passed and judgement.status in (Status.PASSED, Status.SKIPPED)
         server_rule = NO_SERVER_ERROR_RULE[self.scenario.product]

@@ -32,9 +32,12 @@ RULES = load_rules()
 ANSWER_RULES = {rule for pairs in ANSWER_JUDGES.values() for _judge, rule in pairs} | set(
     NO_SERVER_ERROR_RULE.values())
 ANSWER_FAULTS = [f for f in FAULTS if f.rule in ANSWER_RULES]
-# faults generation does not reach within the budget (a null item inside the body's list):
-# scenarios prove them (test_fault_changes_the_verdict_on_its_rule); here only "no neighbour"
-NOT_REACHED_BY_GENERATION = {"gep-500-on-null-item", "smat-500-on-null-event"}
+# faults that only a particular input shows (a null item in the body's list, a negative amount,
+# an accepted new event): whether a small generation budget draws it is luck, so here only "no
+# neighbour" is asserted; scenarios prove each (test_fault_changes_the_verdict_on_its_rule)
+NEEDS_A_PARTICULAR_INPUT = {"gep-500-on-null-item", "gep-500-on-negative-threshold",
+                            "po-500-on-odd-input", "smat-500-on-null-event",
+                            "smat-value-omits-new-events"}
 SCENARIOS = load_scenarios()
 
 
@@ -163,5 +166,5 @@ def test_generated_cases_fail_an_answer_fault_on_its_rule_and_not_its_neighbours
     # a numeric statusCode also leaves success and rejection without their documented form
     shares = {"gep-statuscode-as-number": {"GEP-SUCCESS-ANSWER", "GEP-REJECTION-ANSWER"}}
     assert failed <= {fault.rule} | shares.get(fault.name, set()), sorted(failed)
-    if fault.name not in NOT_REACHED_BY_GENERATION:
+    if fault.name not in NEEDS_A_PARTICULAR_INPUT:
         assert fault.rule in failed
