@@ -6,6 +6,8 @@ reports (JSON, so pytest-xdist carries them from workers) and are folded on the 
 in `pytest_runtest_logreport`, into the verdict and summary.json.
 """
 
+import dataclasses
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from conformance.suite import settings as run_settings
 
+    _keep_hypothesis_files_out_of_the_working_directory()
     option = config.option
     if _is_worker(config):  # the controller's choices (seed, report dir), not a fresh draw
         option.conformance_seed = config.workerinput["conformance_seed"]
@@ -85,13 +88,38 @@ def pytest_configure(config: pytest.Config) -> None:
 
             report = HtmlReport(certification.finish, _RUN.target)
             config.pluginmanager.register(report, "conformance-html")
-        certification.check_reachability()
+        _RUN = _without(_RUN, certification.check_reachability())
+    else:
+        _RUN = _without(_RUN, config.workerinput.get("conformance_left_out", ()))
+
+
+def _without(run, products):
+    """The run without the products left out (unreachable): their items are not collected."""
+    if not products:
+        return run
+    kept = {k: v for k, v in run.target.products.items() if k not in set(products)}
+    return dataclasses.replace(run, target=dataclasses.replace(run.target, products=kept))
+
+
+def _keep_hypothesis_files_out_of_the_working_directory() -> None:
+    """Hypothesis caches into ./.hypothesis/ by default; a certification run keeps its cache in
+    the temp directory instead, so the directory the user ran from stays clean."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "conformance-hypothesis")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    """Whatever stopped the run, its report directory holds all three files; reports/latest is
+    replaced only by such a complete set."""
     global _RUN
     run, _RUN = _RUN, None
-    if run is not None and not _is_worker(config) and run.default_report_dir:
+    if run is None or _is_worker(config):
+        return
+    certification = config.pluginmanager.get_plugin("conformance-certification")
+    if certification is not None:
+        certification.complete_reports("the run stopped before its session ended")
+    if run.default_report_dir:
         from conformance.suite.settings import copy_to_latest
 
         copy_to_latest(run.report_dir)
@@ -107,6 +135,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
     chosen = scenarios_for(_RUN)
     metafunc.parametrize("conformance_scenario", chosen, ids=[s.id for s in chosen])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A run without scenarios (every product left out) has no scenario item, not pytest's
+    skipped placeholder for an empty parameter set."""
+    if _RUN is None:
+        return
+    empty = [i for i in items if i.name.startswith("test_scenario[") and "NOTSET" in i.name]
+    if empty:
+        items[:] = [i for i in items if i not in empty]
+        config.hook.pytest_deselected(items=empty)
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,7 @@ def _rule_entry(result: RuleResult) -> dict:
         "statement": rule.statement,
         "operations": list(rule.operations),
         "citation": {
+            "title": rule.source.title,
             "doc": rule.source.doc,
             "section": rule.source.section,
             "quote": rule.source.quote,
@@ -165,6 +166,14 @@ def screen_lines(document: dict) -> list[str]:
         f"conformance: {document['target']['name']} · profile {document['profile']}"
         f" · seed {document['seed']}",
     ]
+    products = document["target"]["products"]
+    ran = [p for p in products if p not in document["unreachable"]]
+    left_out = [f"{p} (unreachable)" for p in document["unreachable"]]
+    left_out += [p for p in ("gep", "po", "smat") if p not in products]
+    lines.append(
+        f"  products run: {', '.join(ran) or 'none'}"
+        + (f"; not run: {', '.join(left_out)}" if left_out else "")
+    )
     for cause in document["unreachable"].items():
         lines.append(f"  UNREACHABLE [{cause[0]}] {cause[1]}")
     for status, label in (
@@ -174,9 +183,10 @@ def screen_lines(document: dict) -> list[str]:
     ):
         for rule in (r for r in rules if r["status"] == status):
             first = (rule.get("failures") or [{}])[0].get("message") or rule.get("reason", "")
+            citation = rule["citation"]
             lines.append(
-                f"  {label:17} {rule['id']:38} {rule['citation']['doc']}"
-                f" § {rule['citation']['section']}"
+                f"  {label:17} {rule['id']:38} {citation.get('title', citation['doc'])},"
+                f" § {citation['section']}"
             )
             if first:
                 lines.append(f"  {'':17} {first[:200]}")
@@ -199,7 +209,9 @@ def screen_lines(document: dict) -> list[str]:
         f"{tally['warning']} warned, {tally.get('waived', 0)} waived, {tally['skipped']} skipped,"
         f" {tally['inconclusive']} inconclusive"
     )
-    lines.append(f"verdict: {document['verdict'].upper()}  (exit {document['exit_code']})")
-    reports = document["reports"]
-    lines.append(f"reports: {reports['dir']}/summary.json, {reports['junit']}, {reports['html']}")
+    # the last line: the verdict and where to read it, once
+    lines.append(
+        f"verdict: {document['verdict'].upper()}  (exit {document['exit_code']})"
+        f" · report: {document['reports']['html']} (junit.xml, summary.json beside it)"
+    )
     return lines

@@ -55,6 +55,12 @@ DATA_FIELDS: dict[str, dict[str, tuple[Any, bool, str]]] = {
         "entity_codes": ("strs", True, "a list of org entity codes the instance knows"),
         "manager_codes": ("strs", True, "a list of manager codes the instance knows"),
         "currency_codes": ("strs", True, "a list of currency codes the instance knows"),
+        "max_length_entity_code": (
+            "str50",
+            False,
+            "a known org entity code of exactly 50 characters (003: Max length for Entity Code "
+            "is 50); enables the accepted side of ORG-ENTITY-CODE-MAX-50",
+        ),
         "structures": (
             ("tables", _STRUCTURE),
             True,
@@ -110,6 +116,7 @@ _EXPECTED = {
     "bool": "true or false",
     "strs": "a non-empty list of strings",
     "code": "a string or an integer",
+    "str50": "a string of exactly 50 characters",
     "table": "a table",
     "tables": "a non-empty list of tables",
 }
@@ -139,6 +146,8 @@ def _fits(kind: str, value: Any) -> bool:
         return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
     if kind == "code":
         return _fits("str", value) or _fits("int", value)
+    if kind == "str50":
+        return isinstance(value, str) and len(value) == 50
     if kind == "table":
         return isinstance(value, dict)
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
@@ -149,6 +158,9 @@ class TableReader:
 
     def __init__(self, path: Path):
         self.path = path
+        # (place, variable) of every credential variable named but not set: reported all at
+        # once by `missing_variables_error`, so a user exports them in one go
+        self.unset: list[tuple[str, str]] = []
 
     def fail(self, where: str, key: str, problem: str, fix: str) -> UsageError:
         place = " ".join(part for part in (where, key) if part)
@@ -183,9 +195,24 @@ class TableReader:
     def env(self, table: Mapping, key: str, where: str) -> str:
         var = self.string(table, key, where, "the name of an environment variable")
         if not os.environ.get(var):
-            problem = f"{where} {key} names {var}, which is not set"
-            raise UsageError(f"{self.path}: {problem} — export it before running")
+            self.unset.append((f"{where} {key}", var))
         return var
+
+    def missing_variables_error(self) -> UsageError | None:
+        """One error naming every unset credential variable of the file (None when all set)."""
+        if not self.unset:
+            return None
+        if len(self.unset) == 1:
+            place, var = self.unset[0]
+            return UsageError(
+                f"{self.path}: {place} names {var}, which is not set — export it before running"
+            )
+        names = list(dict.fromkeys(var for _, var in self.unset))
+        places = "; ".join(f"{place} names {var}" for place, var in self.unset)
+        return UsageError(
+            f"{self.path}: {len(names)} credential variables are not set: {' '.join(names)}"
+            f" ({places}) — export them before running"
+        )
 
     # ------------------------------------------------------------------ one product
     def product(self, product: str, table: Any, *, base_url: str | None):
@@ -249,11 +276,16 @@ class TableReader:
         if not url:
             raise self.fail(where, "base_url", "empty", f"set it to {fix} or pass --base-url")
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        problem = None
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problem = f"{url!r} is not an http(s) URL"
+        elif parts.query or parts.fragment:
+            problem = f"{url!r} has a {'query string' if parts.query else 'fragment'}"
+        if problem:
             fix = "write it as https://host[:port][/prefix]"
             if url == fill and not table.get("base_url"):
-                raise UsageError(f"--base-url: {url!r} is not an http(s) URL — {fix}")
-            raise self.fail(where, "base_url", f"{url!r} is not an http(s) URL", fix)
+                raise UsageError(f"--base-url: {problem} — {fix}")
+            raise self.fail(where, "base_url", problem, fix)
         return url.rstrip("/")
 
     def _tls(self, table: Mapping, where: str):

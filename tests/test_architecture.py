@@ -18,6 +18,7 @@ LAYER_OF = {
     "contract_files": "model",
     "exchange": "engine",
     "redaction": "model",
+    "notation": "model",
     "scenarios": "engine",
     "fuzz": "engine",
     "judges": "engine",
@@ -124,7 +125,7 @@ def test_judges_are_rule_free_predicates_over_the_answer_model(path):
     the scenario runner and the fuzz side attach the rule id where they call a judge."""
     source = path.read_text(encoding="utf-8")
     imported = _conformance_imports(source, ("judges", path.stem))
-    assert imported <= {"judges", "outcomes", "catalog"}, sorted(imported)
+    assert imported <= {"judges", "outcomes", "catalog", "notation"}, sorted(imported)
     from conformance.catalog import load_rules
 
     named = [rule_id for rule_id in load_rules() if rule_id in source]

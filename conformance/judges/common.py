@@ -1,6 +1,7 @@
 """Judges that read the same way for every product: server errors, media types, auth refusals."""
 
 from conformance.judges import Context, Failure, evaluate, is_json_media, judge
+from conformance.notation import shown
 
 # a method the server does not implement (TRACE, CONNECT, a made-up one): RFC 9110 §15.6.2
 NOT_IMPLEMENTED = 501
@@ -30,7 +31,7 @@ def json_media_type(ctx: Context) -> Failure | None:
                        f"{answer.json_problem}", "RFC 8259 JSON under a JSON media type")
     if answer.json_problem is not None:
         return None
-    return Failure(f"a JSON body under {answer.content_type or 'no media type'!r}",
+    return Failure(f"a JSON body under {shown(answer.content_type or 'no media type')}",
                    "application/json (a charset parameter allowed)")
 
 

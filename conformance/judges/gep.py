@@ -18,6 +18,7 @@ from conformance.judges import (
     evaluate,
     judge,
 )
+from conformance.notation import shown
 
 ENVELOPE_KEYS = ("statusCode", "errorDetails", "successDetails")  # `data` may be absent
 # answers the documents show an envelope for; other 4xx bodies may be anything (a gateway's)
@@ -191,7 +192,7 @@ def gep_status_code_string(ctx: Context) -> Failure | None:
     code = body["statusCode"]
     if isinstance(code, str) and code.isdigit():
         return None
-    return Failure(f"statusCode {code!r}", 'statusCode as a string of digits, e.g. "400"')
+    return Failure(f"statusCode {shown(code)}", 'statusCode as a string of digits, e.g. "400"')
 
 
 @judge("gep_error_details_shape", "gep")
@@ -206,7 +207,7 @@ def gep_error_details_shape(ctx: Context) -> Failure | None:
             and isinstance(e.get("errorDescription"), str) for e in errors
         )
         if not good:
-            return Failure(f"errorDetails entry {entry!r}",
+            return Failure(f"errorDetails entry {shown(entry)}",
                            "{key, errors: [{errorCode, errorDescription}]}")
     return None
 
@@ -292,5 +293,5 @@ def message_mentions(ctx: Context) -> Failure | NotApplicable | None:
     body = fold_whitespace(" ".join(_strings(ctx.answer))).casefold()
     if any(fold_whitespace(t).casefold() in body for t in texts):
         return None
-    return Failure(ctx.answer.brief(), " or ".join(repr(t) for t in texts))
+    return Failure(ctx.answer.brief(), " or ".join(shown(t) for t in texts))
 

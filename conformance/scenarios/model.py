@@ -33,11 +33,14 @@ class Scenario:
     source_section: str = ""
     documented_example: bool = False
     needs: tuple[str, ...] = ()
+    family: str = ""  # the family of specs/scenario-families.yaml it was expanded from, if any
     steps: tuple[Step, ...] = ()
 
     @property
     def citation(self) -> str:
-        return f"{self.source_doc} § {self.source_section}"
+        from conformance.catalog import cite
+
+        return cite(self.source_doc, self.source_section)
 
     @property
     def met(self) -> tuple[str, ...]:

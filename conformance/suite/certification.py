@@ -8,7 +8,6 @@ the item) turns an item's outcomes into its pass/fail/skip.
 
 import datetime
 import json
-import sys
 import time
 from collections import Counter
 
@@ -18,9 +17,8 @@ from conformance import summary
 from conformance.catalog import PRODUCTS, load_rules
 from conformance.exchange import send
 from conformance.outcomes import Outcome, SourceKind, Status
-from conformance.report import junit, waivers
+from conformance.report import junit, standalone, waivers
 from conformance.verdict import (
-    EXIT_CODES,
     INCONCLUSIVE,
     NON_CONFORMANT,
     fold_verdict,
@@ -81,26 +79,41 @@ class Certification:
         self.items_done: set[str] = set()
         self.summary: dict | None = None
         self._finished = False  # the summary of the finished session has been written
+        self.stopped: str | None = None  # why the run ended early (interrupt, stop), if it did
 
     # ---------------------------------------------------------------- before anything runs
-    def check_reachability(self) -> None:
-        """Any HTTP answer means reachable; a transport failure stops the run, inconclusive."""
+    def check_reachability(self) -> set[str]:
+        """Any HTTP answer means reachable. A product without one is left out of the run (its
+        rules are skipped, naming the cause) and the run is inconclusive; the other products
+        run. Returns the products left out."""
         for name, product in self.run.target.products.items():
             response, exchange = send(product, "GET", "/", privilege="none")
             if response is None:
                 self.unreachable[name] = f"{product.base_url}: {exchange.transport_error}"
-        if self.unreachable:
-            self.write_summary()
-            first = next(iter(self.unreachable.items()))
-            print(f"conformance: inconclusive — [{first[0]}] base_url {first[1]}", file=sys.stderr)
-            pytest.exit(f"target unreachable: [{first[0]}] {first[1]}",
-                        returncode=EXIT_CODES[INCONCLUSIVE])
+        return set(self.unreachable)  # the run's summary names each, once
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
         """pytest-xdist: every worker gets the controller's seed and report directory."""
         node.workerinput["conformance_seed"] = self.run.seed
         node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
+        node.workerinput["conformance_left_out"] = sorted(self.unreachable)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self) -> None:
+        """xdist's status line ("bringing up nodes...") is printed by its terminal reporter at
+        set-up and again when collection is done; once is enough when not on a terminal."""
+        reporter = self.config.pluginmanager.get_plugin("terminaldistreporter")
+        if reporter is not None and not getattr(reporter, "_isatty", True):
+            self.config.pluginmanager.unregister(reporter)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        """xdist's terminal reporter said this; it is not registered (see sessionstart)."""
+        manager = self.config.pluginmanager
+        reporter = manager.get_plugin("terminalreporter")
+        if error and reporter is not None and not manager.has_plugin("terminaldistreporter"):
+            reporter.write_line(f"[{node.gateway.id}] node down: {error}")
 
     # ---------------------------------------------------------------- while items run
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -137,6 +150,7 @@ class Certification:
         self._finished = True
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # What ran is kept in every report, but it is no verdict on the whole target.
+            self.stopped = "interrupted"
             self.suite_errors.append(
                 f"interrupted after {len(self.items_done)} of {session.testscollected} items: "
                 "the results cover only what ran"
@@ -144,16 +158,41 @@ class Certification:
         self.write_summary()
         return self.summary
 
+    def complete_reports(self, cause: str) -> None:
+        """All three report files exist afterwards: a run stopped before its session ended
+        (interrupted while collecting, a usage error after the report directory was chosen)
+        gets an inconclusive summary naming `cause`, and the JUnit and HTML files pytest did
+        not write are rendered from the summary."""
+        if self.summary is None:
+            self.stopped = cause
+            self.suite_errors.append(cause)
+            self.write_summary()
+        assert self.summary is not None
+        standalone.write_missing(self.run.report_dir, self.summary)
+
     def write_summary(self) -> None:
         not_run = {
             p: "not in the target file or not selected (--api)"
             for p in PRODUCTS
             if p not in self.run.target.products
         }
+        not_run.update({p: "not run: the product did not answer" for p in self.unreachable})
         # xdist delivers items in any order; sorted by source (stable), the evidence kept per
         # rule is a serial run's
         outcomes = sorted(self.outcomes, key=lambda o: o.source_id)
         results = judge_rules(load_rules(), outcomes, not_run)
+        if self.stopped:  # a rule nothing reached was not run: it "needs" nothing
+            for result in results:
+                # a rule of a product left out keeps that reason; one that "needs" data or
+                # that nothing exercised was simply not reached
+                if result.status == "skipped" and not result.sources and (
+                    result.reason.startswith(("needs ", "no scenario or check"))
+                ):
+                    result.reason = (
+                        "not run: the run was interrupted first"
+                        if self.stopped == "interrupted"
+                        else f"not run: {self.stopped}"
+                    )
         results, waiver_section = waivers.apply(results, self.run.waivers, _today())
         verdict = fold_verdict(results, self.unreachable)
         if self.suite_errors and verdict != NON_CONFORMANT:
