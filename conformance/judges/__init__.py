@@ -21,6 +21,7 @@ from xml.etree.ElementTree import Element
 
 from conformance.judges.body import NOT_JSON as NOT_JSON
 from conformance.judges.body import read_json, read_xml
+from conformance.notation import shown_body
 from conformance.outcomes import Status
 
 
@@ -118,8 +119,8 @@ class Answer:
         return self._xml.problem
 
     def brief(self) -> str:
-        body = " ".join(self.text.split())
-        shown = f"HTTP {self.status} {self.content_type or '(no media type)'} {body[:300]!r}"
+        media = self.content_type or "(no media type)"
+        shown = f"HTTP {self.status} {media} {shown_body(self.text)}"
         if is_json_media(self.content_type) and self.content.strip() and self.json_problem:
             shown += f" ({self.json_problem})"
         return shown

@@ -27,7 +27,7 @@ def json_media_type(ctx: Context) -> Failure | None:
     if is_json_media(answer.content_type):
         if answer.json_problem is None:
             return None
-        return Failure(f"a body under {answer.content_type!r} that is not JSON: "
+        return Failure(f"a body under {shown(answer.content_type)} that is not JSON: "
                        f"{answer.json_problem}", "RFC 8259 JSON under a JSON media type")
     if answer.json_problem is not None:
         return None

@@ -181,7 +181,7 @@ def gep_envelope(ctx: Context) -> Failure | None:
     if not (missing or wrong or keyless):
         return None
     return Failure(f"missing {missing}, wrong type {wrong}, successDetails entries without key "
-                   f"{keyless!r}"[:400], documented)
+                   f"{shown(keyless)}", documented)
 
 
 @judge("gep_status_code_string", "gep")

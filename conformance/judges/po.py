@@ -10,6 +10,7 @@ import re
 
 from conformance.judges import Context, Failure, NotApplicable, evaluate, is_xml_media, judge
 from conformance.judges.po_body import FIELDS, errors_of, responses, sent_items
+from conformance.notation import shown
 
 # processStatus values are undocumented: one that says the modification failed
 _FAILED_STATUS = re.compile(r"fail|error|reject|invalid", re.IGNORECASE)
@@ -89,10 +90,11 @@ def po_echoes_identifiers(ctx: Context) -> Failure | None:
         for name, allowed in numbers.items():
             echoed = _filled(item.get(name))
             if echoed is not None and allowed and echoed not in allowed:
-                return Failure(f"{name} {item[name]!r}", f"{name} as sent: {sorted(allowed)}")
+                return Failure(f"{name} {shown(item[name])}",
+                               f"{name} as sent: {shown(sorted(allowed))}")
         echoed = _filled(item.get("sourceTxnId"))
         if echoed is not None and txn is not None and echoed != txn:
-            return Failure(f"sourceTxnId {item['sourceTxnId']!r}", f"sourceTxnId {txn!r}")
+            return Failure(f"sourceTxnId {shown(item['sourceTxnId'])}", f"sourceTxnId {shown(txn)}")
     return None
 
 
@@ -124,7 +126,8 @@ def po_errors_shape(ctx: Context) -> Failure | None:
             and isinstance(e.get("errorCode"), str | None)
             and isinstance(e.get("errorDesc"), str | None) for e in errors
         ):
-            return Failure(f"errors {errors!r}"[:300], "a list of {errorCode, errorDesc} strings")
+            return Failure(f"errors {shown(errors)}",
+                           '"errors": [{"errorCode": "...", "errorDesc": "..."}]')
     return None
 
 
