@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from conformance.catalog import NO_SERVER_ERROR_RULE, OPERATIONS_OF_PRODUCT, spec_path
 from conformance.exchange import describe_transport_error, record_exchange
-from conformance.fuzz.judging import breaches_of, context_of, judge_case, operation_of
+from conformance.fuzz import judging
 from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status
 from conformance.target import ProductTarget
@@ -55,7 +55,6 @@ schemathesis.openapi.format("date-time", _bounded_datetimes())
 
 
 def path_parameters(product: ProductTarget) -> dict:
-    """The Smart Materials path parameters from the target's data ({} for other products)."""
     if product.product != "smat":
         return {}
     data = product.data
@@ -96,14 +95,43 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
 
     Every outcome is on the breaking side (`Outcome.breaking`): an input rule is judged only
     for a case whose input breaches it, an answer rule on any answer it judges."""
-    operation = operation_of(case)
+    prepare_case(case, product, seed)
+    return judge_case(case, product, send_case(case, product))
+
+
+def prepare_case(case, product: ProductTarget, seed: int) -> None:
+    """Make the case's body realistic (`realise`); in the generating thread, in case order:
+    the realism generator is one seeded instance."""
     realise(case, product.data, seed)
+
+
+@dataclass
+class Sent:
+    """What sending one case gave: the answer, or the transport error instead of one."""
+
+    seconds: float  # from sending to the answer (or the failure)
+    response: object = None
+    error: requests.RequestException | None = None
+
+
+def send_case(case, product: ProductTarget) -> Sent:
+    """Send a prepared case through the product's session (this thread's); safe to run in
+    several threads at once. A transport failure is returned, anything else raises."""
     started = time.perf_counter()
     try:
         response = case.call(
             base_url=product.base_url, session=product.session(), timeout=product.timeout
         )
     except requests.RequestException as error:  # refused, timeout, reset, no credentials
+        return Sent(time.perf_counter() - started, error=error)
+    return Sent(time.perf_counter() - started, response=response)
+
+
+def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
+    """The outcomes of one sent case: the judges of its product (`fuzz.judging`), or
+    inconclusive without an answer."""
+    operation = str(case.operation.definition.raw.get("operationId"))
+    if sent.error is not None:
         return [
             Outcome(
                 rule_id=NO_SERVER_ERROR_RULE[product.product],
@@ -111,12 +139,15 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
                 source_kind=SourceKind.CHECK,
                 source_id=f"{operation}:transport",
                 operation=operation,
-                message=describe_transport_error(error),
+                message=describe_transport_error(sent.error),
                 case_id=case.id,
             )
         ]
+    response = sent.response
+    started = time.perf_counter() - sent.seconds  # the record's elapsed time is the sending's
     outcomes = []
-    for verdict in judge_case(context_of(case, response), breaches_of(case)):
+    ctx = judging.context_of(case, response)
+    for verdict in judging.judge_case(ctx, judging.breaches_of(case)):
         judgement = verdict.judgement
         evidence = judgement.status is not Status.PASSED
         outcomes.append(
