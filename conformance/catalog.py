@@ -1,4 +1,7 @@
-"""The rule catalog (specs/rules.yaml), loaded and checked against its own JSON Schema.
+"""The rule catalog (specs/rules.yaml), loaded and checked against its own JSON Schema, and the
+facts about products every layer shares, each defined here once: the products, the operation of
+each product, the spec file of each product, the routes (read from the specs) and the rule a
+server error breaks.
 
 Everything that judges a target names a rule from here, so a failure can always be traced to
 the document sentence it enforces.
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from conformance.contract_files import read_yaml, specs_dir
 
+PRODUCTS = ("gep", "po", "smat")
 PRODUCT_OF_OPERATION = {
     "updateProcessedPorStatus": "gep",
     "updateContactInterfaceStatus": "gep",
@@ -19,6 +23,49 @@ PRODUCT_OF_OPERATION = {
     "modifyPurchaseOrder": "po",
     "createUpdateProgressPayEvents": "smat",
 }
+OPERATIONS_OF_PRODUCT = {
+    product: tuple(op for op, owner in PRODUCT_OF_OPERATION.items() if owner == product)
+    for product in PRODUCTS
+}
+SPEC_OF_PRODUCT = {
+    "gep": "gep-smart.yaml",
+    "po": "po-service.yaml",
+    "smat": "smart-materials.yaml",
+}
+# "no request, however malformed, gets a 5xx": one rule per product
+NO_SERVER_ERROR_RULE = {
+    "gep": "GEP-NO-SERVER-ERROR",
+    "po": "PO-NO-SERVER-ERROR",
+    "smat": "SMAT-NO-SERVER-ERROR",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str  # upper case
+    path: str  # the spec's path template, e.g. /Smat/V1/Projects('{project}')/...
+
+
+def spec_path(product: str) -> Path:
+    return specs_dir() / SPEC_OF_PRODUCT[product]
+
+
+@cache
+def load_spec(product: str) -> dict:
+    """The product's OpenAPI spec as parsed YAML (read once)."""
+    return read_yaml(spec_path(product))
+
+
+@cache
+def routes() -> dict[str, Route]:
+    """operationId -> its method and path, as the specs state them."""
+    found: dict[str, Route] = {}
+    for product in PRODUCTS:
+        for path, item in load_spec(product).get("paths", {}).items():
+            for method, operation in item.items():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    found[operation["operationId"]] = Route(method.upper(), path)
+    return found
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 
 from conformance import summary
 from conformance.contract_files import targets_dir
-from conformance.errors import UsageError
+from conformance.errors import EXIT_USAGE, UsageError
 from conformance.suite import options as run_options
 from conformance.suite import settings as run_settings
-from conformance.verdict import EXIT_CODES
+from conformance.verdict import EXIT_CODES, INCONCLUSIVE
 
-EXIT_USAGE, EXIT_INCONCLUSIVE = 2, 3
+EXIT_INCONCLUSIVE = EXIT_CODES[INCONCLUSIVE]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

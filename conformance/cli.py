@@ -11,9 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from conformance import __version__
-from conformance.errors import UsageError
-
-EXIT_USAGE = 2
+from conformance.catalog import PRODUCTS
+from conformance.errors import EXIT_USAGE, UsageError
 
 
 def _rules_main(args: argparse.Namespace) -> int:
@@ -58,7 +57,7 @@ def _build_parser() -> argparse.ArgumentParser:
     selftest.set_defaults(handler=selftest_command.main)
 
     rules = verbs.add_parser("rules", help="list the rule catalog with its citations")
-    rules.add_argument("--product", choices=["gep", "po", "smat"], help="only this product's rules")
+    rules.add_argument("--product", choices=list(PRODUCTS), help="only this product's rules")
     rules.set_defaults(handler=_rules_main)
     return parser
 

@@ -31,7 +31,10 @@ class TransportFailure(StrEnum):
 
 class SourceKind(StrEnum):
     SCENARIO = "scenario"  # a scripted scenario from specs/scenarios
-    CHECK = "check"  # a schemathesis check on a generated case
+    CHECK = "check"  # a judge on a generated (schemathesis) case
+    # a judge raised: a bug of the suite, never the target's failure. Its outcome is
+    # INCONCLUSIVE, its message holds the traceback, and it makes the run inconclusive.
+    SUITE_ERROR = "suite-error"
 
 
 @dataclass

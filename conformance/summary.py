@@ -213,7 +213,9 @@ def screen_lines(document: dict) -> list[str]:
                                 subsequent_indent=" " * 20, break_on_hyphens=False)
         lines += wrapped[:2] + ([" " * 20 + "..."] if len(wrapped) > 2 else [])
     for error in document["suite_errors"][:5]:
-        lines.append(f"  SUITE ERROR       {error}")
+        first, *trace = error.splitlines() or [""]
+        where = " (traceback in summary.json)" if trace else ""
+        lines.append(f"  SUITE ERROR       {first}{where}")
     lines += terminal.lines(document)
     tally = document["counts"]["rules"]
     lines.append(

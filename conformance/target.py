@@ -16,9 +16,10 @@ from typing import Any
 import requests
 
 from conformance.auth import CredentialsAuth
+from conformance.catalog import PRODUCTS
 from conformance.errors import UsageError
 from conformance.redaction import Redactor
-from conformance.target_format import PRODUCTS, TableReader
+from conformance.target_format import TableReader
 from conformance.transport import PolicySession, ProductTransport
 
 PRIVILEGES = ("normal", "low", "none")

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from conformance import auth as schemes
 from conformance.errors import UsageError
 
-PRODUCTS = ("gep", "po", "smat")
 PRODUCT_KEYS = {
     "base_url",
     "timeout_seconds",

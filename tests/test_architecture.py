@@ -23,7 +23,7 @@ LAYER_OF = {
     "notation": "model",
     "scenarios": "engine",
     "fuzz": "engine",
-    "checks": "engine",
+    "judges": "engine",
     "verdict": "verdict",
     "summary": "reports",
     "report": "reports",
@@ -117,3 +117,19 @@ def test_the_checker_sees_absolute_and_relative_imports():
     )
     assert _conformance_imports(source, ("mock", "app")) == {"catalog", "mock", "verdict"}
     assert _conformance_imports("from . import certify\n", ("cli",)) == {"certify"}
+
+
+JUDGES = PACKAGE / "judges"
+
+
+@pytest.mark.parametrize("path", sorted(JUDGES.glob("*.py")), ids=lambda p: p.name)
+def test_judges_are_rule_free_predicates_over_the_answer_model(path):
+    """Judges read the answer model (and the model layer); they send nothing and name no rule:
+    the scenario runner and the fuzz side attach the rule id where they call a judge."""
+    source = path.read_text(encoding="utf-8")
+    imported = _conformance_imports(source, ("judges", path.stem))
+    assert imported <= {"judges", "outcomes", "catalog", "notation"}, sorted(imported)
+    from conformance.catalog import load_rules
+
+    named = [rule_id for rule_id in load_rules() if rule_id in source]
+    assert not named, f"{path.name} names rules {named}"

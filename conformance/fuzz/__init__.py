@@ -1,12 +1,13 @@
-"""Schemathesis wiring: the five operations fuzzed under a profile's budget, judged by our checks.
+"""Schemathesis wiring: the five operations fuzzed under a profile's budget, judged by our judges.
 
 Generation is schemathesis' (examples, coverage and fuzzing phases, positive and negative);
-judging is ours (`conformance.checks.judge`), because the built-in checks would fail a correct
-target for latitude the documents give (each rule's `latitude`, specs/rules.yaml). Realism:
-path parameters come from the target's data (`[parameters]` overrides) and most generated
-bodies get the target's own codes outside the place they break (`realism.realise`, seeded by
-the run's seed), so that success paths are reached and a negative case is refused for its
-breach alone.
+judging is the suite's one set of judges (`conformance.judges`, rule ids attached in
+`fuzz.judging`), the same the scripted scenarios call, because the built-in checks would fail a
+correct target for latitude the documents give (each rule's `latitude`, specs/rules.yaml).
+Realism: path parameters come from the target's data (`[parameters]` overrides) and most
+generated bodies get the target's own codes outside the place they break (`realism.realise`,
+seeded by the run's seed), so that success paths are reached and a negative case is refused
+for its breach alone.
 Stateful testing is not wired: the specs declare no links between the five operations.
 """
 
@@ -18,24 +19,13 @@ import requests
 import schemathesis
 from hypothesis import strategies as st
 
-from conformance.checks import judge
-from conformance.checks.contract import spec_path
+from conformance.catalog import NO_SERVER_ERROR_RULE, OPERATIONS_OF_PRODUCT, spec_path
 from conformance.exchange import failed_as, record_exchange
+from conformance.fuzz import judging
 from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
 from conformance.transport import describe
-
-OPERATIONS_OF_PRODUCT = {
-    "gep": ("updateProcessedPorStatus", "updateContactInterfaceStatus", "saveOrgEntityManagers"),
-    "po": ("modifyPurchaseOrder",),
-    "smat": ("createUpdateProgressPayEvents",),
-}
-NO_SERVER_ERROR_RULE = {
-    "gep": "GEP-NO-SERVER-ERROR",
-    "po": "PO-NO-SERVER-ERROR",
-    "smat": "SMAT-NO-SERVER-ERROR",
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +55,7 @@ def _bounded_datetimes() -> st.SearchStrategy[str]:
 schemathesis.openapi.format("date-time", _bounded_datetimes())
 
 
-def _path_parameters(product: ProductTarget) -> dict:
+def path_parameters(product: ProductTarget) -> dict:
     if product.product != "smat":
         return {}
     data = product.data
@@ -93,7 +83,7 @@ def load_schema(product: ProductTarget, profile: str, seed: int):
                 name: {"enabled": name in budget.phases}
                 for name in ("examples", "coverage", "fuzzing", "stateful")
             },
-            "parameters": _path_parameters(product),
+            "parameters": path_parameters(product),
         }
     )
     schema = schemathesis.openapi.from_path(spec_path(product.product), config=config)
@@ -102,7 +92,10 @@ def load_schema(product: ProductTarget, profile: str, seed: int):
 
 
 def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
-    """Send one generated case through the product's session and judge the answer."""
+    """Send one generated case through the product's session and judge the answer.
+
+    Every outcome is on the breaking side (`Outcome.breaking`): an input rule is judged only
+    for a case whose input breaches it, an answer rule on any answer it judges."""
     prepare_case(case, product, seed)
     return judge_case(case, product, send_case(case, product))
 
@@ -136,8 +129,8 @@ def send_case(case, product: ProductTarget) -> Sent:
 
 
 def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
-    """The outcomes of one sent case: every check of its product, or inconclusive without an
-    answer."""
+    """The outcomes of one sent case: the judges of its product (`fuzz.judging`), or
+    inconclusive without an answer."""
     operation = str(case.operation.definition.raw.get("operationId"))
     if sent.error is not None:  # inconclusive, or not tested when it was never sent
         started = time.perf_counter() - sent.seconds
@@ -145,20 +138,23 @@ def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
     response = sent.response
     started = time.perf_counter() - sent.seconds  # the record's elapsed time is the sending's
     outcomes = []
-    for judgement in judge(response, case):
-        for rule_id in judgement.rule_ids:
-            outcomes.append(
-                Outcome(
-                    rule_id=rule_id,
-                    status=Status.FAILED if judgement.failed else Status.PASSED,
-                    source_kind=SourceKind.CHECK,
-                    source_id=f"{operation}:{judgement.check}",
-                    operation=operation,
-                    message=judgement.message,
-                    exchanges=[_exchange(product, response, started)] if judgement.failed else [],
-                    case_id=case.id,
-                )
+    ctx = judging.context_of(case, response)
+    for verdict in judging.judge_case(ctx, judging.breaches_of(case)):
+        judgement = verdict.judgement
+        evidence = judgement.status is not Status.PASSED
+        outcomes.append(
+            Outcome(
+                rule_id=verdict.rule_id,
+                status=judgement.status,
+                source_kind=SourceKind.SUITE_ERROR if judgement.suite_error else SourceKind.CHECK,
+                source_id=f"{operation}:{verdict.judge}",
+                operation=operation,
+                message=judgement.message,
+                exchanges=[_exchange(product, response, started)] if evidence else [],
+                case_id=case.id,
+                breaking=True,
             )
+        )
     return outcomes
 
 

@@ -2,7 +2,7 @@
 
 Without this nearly every generated request is refused for an unknown code, and neither the
 success paths nor the one constraint a negative case breaks are ever reached. The spec places a
-case breaks (`checks.inputs.breaches_of`) are left alone, so a negative case stays negative and
+case breaks (`fuzz.judging.breaches_of`) are left alone, so a negative case stays negative and
 the breach is the only reason left to refuse it. Seeded by the run's seed and the body itself.
 """
 
@@ -14,8 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from faker import Faker
 
-from conformance.checks.answers import operation_of
-from conformance.checks.inputs import breaches_of
+from conformance.fuzz.judging import breaches_of, operation_of
 
 _FAKER = Faker()  # one instance, reseeded per body: building one costs milliseconds
 KEEP_RAW = 0.25  # this share of bodies is sent as generated, junk and all

@@ -170,7 +170,9 @@ def _events_of(body: object, ctx: MockContext) -> list:
 
 
 def _context_url(request: Request, ctx: MockContext) -> str:
-    if ctx.faults.on("smat-odata-context-relative"):
+    if ctx.faults.on("smat-odata-context-not-a-url"):
+        return "Progress pay events of the purchase order"
+    if ctx.variant.smat_relative_context:  # OData JSON Format v4.0 §4.5.1 allows it
         return "$metadata#bindingParamater"
     return f"{request.url.scheme}://{request.url.netloc}/Smat/V1/$metadata#bindingParamater"
 

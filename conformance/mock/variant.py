@@ -43,6 +43,8 @@ class Variant:
     smat_frozen_as_2xx: bool  # locked/approved: 2xx with protected values kept (else 409)
     smat_derive_cost_value: bool  # CostValue = PO value * PaymentPercent / 100 (else echoed)
     smat_content_type_required: bool  # a request without Content-Type gets 415
+    # @odata.context "$metadata#..." (OData JSON Format v4.0 §4.5.1), else an absolute URL
+    smat_relative_context: bool = False
 
 
 REFERENCE = Variant(
@@ -63,6 +65,7 @@ ALTERNATE = Variant(
     po_business_rejection_http=200,
     smat_success_http=201, smat_value_all_events=False, smat_error_shape="value",
     smat_frozen_as_2xx=True, smat_derive_cost_value=False, smat_content_type_required=True,
+    smat_relative_context=True,
 )
 
 VARIANTS: dict[str, Variant] = {v.name: v for v in (REFERENCE, ALTERNATE)}

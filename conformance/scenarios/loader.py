@@ -18,8 +18,8 @@ import yaml
 from conformance.catalog import PRODUCT_OF_OPERATION, documents_dir, load_rules
 from conformance.contract_files import read_yaml, specs_dir
 from conformance.errors import UsageError
+from conformance.judges import find_judge
 from conformance.scenarios.families import expand, families_path
-from conformance.scenarios.judges import find_judge
 from conformance.scenarios.model import Expectation, Scenario, Step
 from conformance.scenarios.templating import Resolver, placeholders
 

@@ -10,16 +10,15 @@ import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from conformance.catalog import NO_SERVER_ERROR_RULE, routes
+from conformance.judges import Answer, Context, apply
+from conformance.judges.events import history_key, sent_events, value_events
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status
 from conformance.records import mark
 from conformance.scenarios import wire
-from conformance.scenarios.judges import Answer, Context, Failure, NotApplicable, evaluate
-from conformance.scenarios.judges.events import history_key, sent_events, value_events
 from conformance.scenarios.model import Scenario, Step
 from conformance.scenarios.templating import MissingData, Resolver, lookup
 
-NO_SERVER_ERROR = {"gep": "GEP-NO-SERVER-ERROR", "po": "PO-NO-SERVER-ERROR",
-                   "smat": "SMAT-NO-SERVER-ERROR"}
 Send = Callable[..., tuple[Any, Exchange]]
 
 
@@ -57,11 +56,13 @@ class _Run:
         self.exchanges: list[Exchange] = []
         self.events_seen: dict[str, dict[str, Any]] = {}
 
-    def outcome(self, rule: str, status: Status, message: str, step: str) -> None:
+    def outcome(self, rule: str, status: Status, message: str, step: str,
+                kind: SourceKind = SourceKind.SCENARIO) -> None:
         self.outcomes.append(Outcome(
-            rule_id=rule, status=status, source_kind=SourceKind.SCENARIO,
+            rule_id=rule, status=status, source_kind=kind,
             source_id=self.scenario.id, operation=self.scenario.operation, message=message,
             exchanges=list(self.exchanges), case_id=f"{self.scenario.id}:{step}",
+            breaking=rule in self.scenario.breaks,
         ))
 
     def not_judged(self, steps: Iterable[Step], status: Status, message: str) -> None:
@@ -95,28 +96,19 @@ class _Run:
             return False
         answer = Answer.of(response)
         before = dict(self.events_seen)
+        documented = request.method.upper() == routes()[self.scenario.operation].method
         passed, judged = True, set()
         for expectation, args in zip(step.expect, arguments, strict=True):
             ctx = Context(self.scenario.product, self.scenario.operation, answer, request.body,
-                          args, before)
-            try:
-                failure = evaluate(expectation.judge, ctx)
-            except (LookupError, TypeError, ValueError, AttributeError) as error:
-                failure = Failure(answer.brief(), f"an answer {expectation.judge} can read "
-                                  f"({type(error).__name__}: {error})")
-            if isinstance(failure, NotApplicable):
-                status, message = Status.SKIPPED, f"not judged: {failure.reason}"
-                failure = None
-            elif failure is None:
-                status, message = Status.PASSED, ""
-            else:
-                status = Status.FAILED
-                message = f"Received: {failure.received} / Documented: {failure.documented}"
+                          args, before, documented)
+            judgement = apply(expectation.judge, ctx)
+            kind = SourceKind.SUITE_ERROR if judgement.suite_error else SourceKind.SCENARIO
             for rule in expectation.rules:
-                judged.add(rule)
-                self.outcome(rule, status, message, step.name)
-            passed = passed and failure is None
-        server_rule = NO_SERVER_ERROR[self.scenario.product]
+                if judgement.status is not Status.SKIPPED:
+                    judged.add(rule)
+                self.outcome(rule, judgement.status, judgement.message, step.name, kind)
+            passed = passed and judgement.status in (Status.PASSED, Status.SKIPPED)
+        server_rule = NO_SERVER_ERROR_RULE[self.scenario.product]
         if answer.status >= 500 and server_rule not in judged:
             self.outcome(server_rule, Status.FAILED,
                          f"Received: {answer.brief()} / Documented: no 5xx, however bad the input",

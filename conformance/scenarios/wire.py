@@ -12,20 +12,8 @@ from typing import Any
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-ROUTES = {
-    "updateProcessedPorStatus": ("PUT", "/SmartInterfaceAPI/api/Order/PORStatus"),
-    "updateContactInterfaceStatus": (
-        "PUT",
-        "/SmartInterfaceAPI/api/Contact/ContactInterfaceStatus",
-    ),
-    "saveOrgEntityManagers": ("POST", "/SmartInterfaceAPI/api/OrganizationManager/OrgManagers"),
-    "modifyPurchaseOrder": ("POST", "/service/v1/po/modify"),
-    "createUpdateProgressPayEvents": (
-        "POST",
-        "/Smat/V1/Projects('{project}')/Disciplines('{discipline}')/Nls('{language}')"
-        "/PurchaseOrders({key})/CreateUpdateProgressPayEvents",
-    ),
-}
+from conformance.catalog import routes
+
 SMAT_PATH_DEFAULTS = {
     "project": "{{data.project}}",
     "discipline": "{{data.discipline}}",
@@ -90,7 +78,8 @@ def to_xml(body: dict[str, Any], root: str) -> str:
 
 def build(operation: str, request: dict[str, Any], params: dict[str, Any]) -> WireRequest:
     """`request` and `params` already resolved."""
-    method, template = ROUTES[operation]
+    route = routes()[operation]
+    method, template = route.method, route.path
     path = template.format(**{k: quote(str(v), safe="") for k, v in params.items()})
     wire = WireRequest(
         method=method,

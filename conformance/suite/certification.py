@@ -14,14 +14,15 @@ from collections import Counter
 import pytest
 
 from conformance import summary
-from conformance.catalog import load_rules
+from conformance.catalog import PRODUCTS, load_rules
 from conformance.exchange import send
-from conformance.outcomes import Outcome, Status
+from conformance.outcomes import Outcome, SourceKind, Status
 from conformance.report import junit, standalone, waivers
 from conformance.suite import written
 from conformance.transport import budget_left
 from conformance.verdict import (
     INCONCLUSIVE,
+    NON_CONFORMANT,
     fold_verdict,
     judge_rules,
     outcome_from_dict,
@@ -141,7 +142,12 @@ class Certification:
     # ---------------------------------------------------------------- while items run
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for data in getattr(report, "conformance_outcomes", None) or []:
-            self.outcomes.append(outcome_from_dict(data))
+            outcome = outcome_from_dict(data)
+            self.outcomes.append(outcome)
+            if outcome.source_kind is SourceKind.SUITE_ERROR:  # a judge raised: our bug
+                self.suite_errors.append(
+                    f"{outcome.source_id} ({outcome.case_id}) {outcome.rule_id}: {outcome.message}"
+                )
         self.planned += getattr(report, "conformance_planned", None) or []
         self.writes += getattr(report, "conformance_writes", None) or []
         self.item_seconds[report.nodeid.split("[")[0]] += report.duration
@@ -204,7 +210,7 @@ class Certification:
     def write_summary(self) -> None:
         not_run = {
             p: "not in the target file or not selected (--api)"
-            for p in ("gep", "po", "smat")
+            for p in PRODUCTS
             if p not in self.run.target.products
         }
         not_run.update({p: "not run: the product did not answer" for p in self.unreachable})
@@ -226,7 +232,7 @@ class Certification:
                     )
         results, waiver_section = waivers.apply(results, self.run.waivers, _today())
         verdict = fold_verdict(results, self.unreachable)
-        if self.suite_errors and verdict != "non-conformant":
+        if self.suite_errors and verdict != NON_CONFORMANT:
             verdict = INCONCLUSIVE
         self.summary = summary.build(
             run=self.run,

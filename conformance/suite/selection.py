@@ -31,7 +31,7 @@ def fuzz_schema_for(run, product: str):
 def has_examples(product: str) -> bool:
     """Whether any operation of the product's spec carries an `example`/`examples` (following
     local $refs)."""
-    from conformance.checks.contract import load_spec
+    from conformance.catalog import load_spec
 
     spec = load_spec(product)  # read only
 

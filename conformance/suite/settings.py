@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.catalog import load_rules
+from conformance.catalog import PRODUCTS, load_rules
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
 from conformance.records import MARKER_PREFIX
@@ -26,7 +26,7 @@ from conformance.transport import RunLimits, configure_run, parse_rate
 
 # a scenario's profile -> the first run profile that includes it
 _RANK = {profile: rank for rank, profile in enumerate(PROFILES)}
-PRODUCT_CHOICES = ("gep", "po", "smat")
+PRODUCT_CHOICES = PRODUCTS
 
 
 @dataclass(frozen=True)

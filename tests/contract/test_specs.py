@@ -828,3 +828,27 @@ def test_po_service_speaks_json_and_xml():
         spec, deref(spec, operation["requestBody"])["content"]["application/xml"]["schema"]
     )
     assert root["xml"]["name"] == "PoModServiceCollection"
+
+
+RULE_OF_KEYWORDS = {"required", "type", "minLength", "maxLength", "maximum", "exclusiveMaximum",
+                    "minimum", "enum", "const", "pattern", "minItems", "maxItems"}
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_input_rule_attribution_is_explicit_and_names_catalog_rules(name):
+    """`x-rule-of` maps a JSON Schema keyword of the place to the rule it states: a renamed or
+    removed rule fails here instead of silently no longer being judged on generated input."""
+    rules = load_rules()
+    found = 0
+    for pointer, node in walk(load_spec(name)):
+        mapping = node.get("x-rule-of")
+        if mapping is None:
+            continue
+        found += 1
+        assert set(mapping) <= RULE_OF_KEYWORDS, (pointer, mapping)
+        for keyword, rule_id in mapping.items():
+            assert rule_id in rules, f"{name}{pointer}: x-rule-of {keyword} names {rule_id}"
+            assert keyword == "required" or keyword in node or any(
+                keyword in branch for key in ("anyOf", "oneOf") for branch in node.get(key, ())
+            ) or "schema" in node, f"{name}{pointer}: maps {keyword}, which the place lacks"
+    assert found, f"{name} attributes no input rule"

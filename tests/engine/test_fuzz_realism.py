@@ -2,8 +2,8 @@
 
 from types import SimpleNamespace
 
-from conformance.checks.inputs import breaches_of
 from conformance.fuzz import BUDGETS, load_schema
+from conformance.fuzz.judging import breaches_of
 from conformance.fuzz.realism import realise
 from conformance.target import load_target
 

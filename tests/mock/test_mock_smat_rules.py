@@ -26,11 +26,14 @@ def test_token_without_api_agreement_gets_403_and_changes_nothing(any_variant):
     assert new["AttpId"] not in _stored_attp_ids(any_variant)
 
 
-def test_success_is_odata_with_absolute_context(any_variant):
+def test_success_is_odata_with_an_absolute_or_relative_context(any_variant):
     response = any_variant.smat([any_variant.bodies.existing_event()])
     assert response.status_code == any_variant.variant.smat_success_http
     body = response.json()
-    assert body["@odata.context"].startswith("http://127.0.0.1:")
+    if any_variant.variant.smat_relative_context:  # OData JSON Format v4.0 §4.5.1
+        assert body["@odata.context"] == "$metadata#bindingParamater"
+    else:
+        assert body["@odata.context"].startswith("http://127.0.0.1:")
     assert isinstance(body["value"], list)
 
 

@@ -31,7 +31,7 @@ def _target_file(tmp_path, base_url: str):
 def test_no_secret_value_in_any_report_file_or_on_the_terminal(tmp_path):
     env = {**os.environ, **DEMO_CREDENTIALS}
     report_dir = tmp_path / "report"
-    with start_in_thread(faults=("po-success-http-202", "smat-odata-context-relative")) as mock:
+    with start_in_thread(faults=("po-success-http-202", "smat-odata-context-not-a-url")) as mock:
         done = conformance_run(
             "--target",
             str(_target_file(tmp_path, mock.base_url)),

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.scenarios.judges import Answer
+from conformance.judges import Answer
 
 POR = "updateProcessedPorStatus"
 CONTACT = "updateContactInterfaceStatus"
@@ -173,6 +173,8 @@ GOOD = [
     Case("po-echoes-xml", "po_echoes_identifiers", PO, xml(200, XML_OK), PO_SENT),
     Case("po-echoes-present", "po_echoes_present", PO, js(200, PO_OK), PO_SENT),
     Case("po-errors-null", "po_errors_shape", PO, js(200, {**PO_OK, "errors": None}), PO_SENT),
+    Case("po-errors-without-desc", "po_errors_shape", PO,
+         js(400, {**PO_OK, "errors": [{"errorCode": "E", "errorDesc": None}]}), PO_SENT),
     Case("po-errors-list", "po_errors_shape", PO, js(400, PO_ERR), PO_SENT),
     Case("po-errors-xml", "po_errors_shape", PO, xml(200, XML_ERR), PO_SENT),
     Case("po-xml-any-root", "xml_response", PO, xml(200, XML_OK.replace("PoServiceResponse",
@@ -184,6 +186,9 @@ GOOD = [
     Case("smat-rejected-422-text", "rejected", SMAT, Answer(422, "text/plain", "no"), SMAT_SENT),
     Case("smat-rejected-403", "rejected", SMAT, Answer(403, "", ""), SMAT_SENT),
     Case("smat-odata-any-host", "odata_response", SMAT, odata(STORED), SMAT_SENT),
+    # OData JSON Format v4.0 §4.5.1: a context URL may be relative to the service root
+    Case("smat-odata-relative-context", "odata_response", SMAT,
+         js(200, {"@odata.context": "$metadata#bindingParamater", "value": [STORED]}), SMAT_SENT),
     Case("smat-value-all-events", "value_holds_sent_events", SMAT,
          odata({**STORED, "AttpId": 1, "PpeCode": "OTHER", "PpeId": 1}, STORED), SMAT_SENT),
     Case("smat-value-ppecode-as-string", "value_holds_sent_events", SMAT,
@@ -229,7 +234,6 @@ BAD = [
          POR_SENT),
     Case("gep-accepted-but-errors", "accepted", POR, js(200, env("200", [("A1", "x")])), POR_SENT),
     Case("gep-rejected-but-success", "rejected", POR, js(200, env(successes=["A1"])), POR_SENT),
-    Case("gep-rejected-but-500", "rejected", POR, js(500, env("500")), POR_SENT),
     Case("gep-rejection-answer-text-400", "rejection_answer", POR,
          Answer(400, "text/plain", "Bad Request"), POR_SENT),
     Case("gep-rejection-answer-no-errors", "rejection_answer", POR, js(200, env("400")), POR_SENT),
@@ -277,7 +281,6 @@ BAD = [
          PO_SENT),
     Case("po-accepted-but-xml-errors", "accepted", PO, xml(200, XML_ERR), PO_SENT),
     Case("po-rejected-but-success", "rejected", PO, js(200, PO_OK), PO_SENT),
-    Case("po-rejected-but-500", "rejected", PO, js(500, PO_ERR), PO_SENT),
     Case("po-rejection-answer-422", "rejection_answer", PO, js(422, PO_ERR), PO_SENT),
     Case("po-rejection-answer-422", "rejection_answer", PO,
          js(422, PO_ERR), PO_SENT),
@@ -294,8 +297,8 @@ BAD = [
     Case("po-echoes-missing-status", "po_echoes_present", PO,
          js(200, {**PO_OK, "processStatus": None}), PO_SENT),
     Case("po-errors-string", "po_errors_shape", PO, js(200, {**PO_OK, "errors": "bad"}), PO_SENT),
-    Case("po-errors-without-desc", "po_errors_shape", PO,
-         js(400, {**PO_OK, "errors": [{"errorCode": "E"}]}), PO_SENT),
+    Case("po-errors-entry-without-code-or-desc", "po_errors_shape", PO,
+         js(400, {**PO_OK, "errors": [{"code": "E"}]}), PO_SENT),
     Case("po-errors-code-number", "po_errors_shape", PO,
          js(400, {**PO_OK, "errors": [{"errorCode": 4, "errorDesc": "x"}]}), PO_SENT),
     Case("po-xml-but-json", "xml_response", PO, js(200, PO_OK), PO_SENT),
@@ -303,16 +306,16 @@ BAD = [
     Case("smat-accepted-but-400", "accepted", SMAT, js(400, {"error": {}}), SMAT_SENT),
     Case("smat-success-answer-but-204", "success_answer", SMAT, Answer(204, "", ""), SMAT_SENT),
     Case("smat-rejected-but-200", "rejected", SMAT, odata(STORED), SMAT_SENT),
-    Case("smat-rejected-but-500", "rejected", SMAT, Answer(500, "", ""), SMAT_SENT),
-    Case("smat-odata-relative-context", "odata_response", SMAT,
-         js(200, {"@odata.context": "$metadata#x", "value": [STORED]}), SMAT_SENT),
+    Case("smat-odata-context-not-a-url", "odata_response", SMAT,
+         js(200, {"@odata.context": "progress pay events", "value": [STORED]}), SMAT_SENT),
+    Case("smat-odata-context-missing", "odata_response", SMAT, js(200, {"value": [STORED]}),
+         SMAT_SENT),
     Case("smat-odata-no-value", "odata_response", SMAT, js(200, {"@odata.context": CONTEXT}),
          SMAT_SENT),
     Case("smat-odata-value-object", "odata_response", SMAT,
          js(200, {"@odata.context": CONTEXT, "value": STORED}), SMAT_SENT),
     Case("smat-value-missing-event", "value_holds_sent_events", SMAT,
          odata({**STORED, "AttpId": 1, "PpeCode": "OTHER", "PpeId": 1}), SMAT_SENT),
-    Case("smat-value-on-400", "value_holds_sent_events", SMAT, js(400, {}), SMAT_SENT),
     Case("smat-duplicated", "event_present_once", SMAT,
          odata(STORED, {**STORED, "PpeId": 78}), SMAT_SENT),
     Case("smat-reinserted-under-new-ppe-id", "event_present_once", SMAT,
@@ -357,4 +360,13 @@ NOT_APPLICABLE = [
     Case("po-rejection-answer-of-a-5xx", "rejection_answer", PO, js(500, PO_OK), PO_SENT),
     Case("po-message-of-an-acceptance", "message_mentions", PO, js(200, PO_OK), PO_SENT,
          {"text": "PO not found"}),
+    # a server error is the no-server-error rule's to judge, not the input rule's
+    Case("po-rejected-of-a-500", "rejected", PO, js(500, PO_ERR), PO_SENT),
+    Case("smat-rejected-of-a-500", "rejected", SMAT, Answer(500, "", ""), SMAT_SENT),
+    Case("gep-rejected-of-a-503", "rejected", POR, Answer(503, "text/plain", "busy"), POR_SENT),
+    Case("smat-value-of-a-rejection", "value_holds_sent_events", SMAT, js(400, {}), SMAT_SENT),
+    Case("smat-odata-of-a-rejection", "odata_response", SMAT, js(404, {}), SMAT_SENT),
+    Case("gep-success-answer-of-a-rejection", "success_answer", POR,
+         js(400, env("400", [("A1", "x")])), POR_SENT),
+    Case("po-echoes-present-of-a-rejection", "po_echoes_present", PO, js(400, PO_ERR), PO_SENT),
 ]

@@ -3,7 +3,7 @@
 import pytest
 from judge_cases import BAD, GOOD, NOT_APPLICABLE, Case
 
-from conformance.scenarios.judges import Context, NotApplicable, evaluate, judge_names
+from conformance.judges import Context, NotApplicable, evaluate, judge_names
 
 
 def _judge(case: Case):

@@ -16,8 +16,8 @@ from judge_cases import CAUGHT_BY
 
 from conformance.catalog import PRODUCT_OF_OPERATION, documents_dir, load_rules
 from conformance.contract_files import specs_dir
+from conformance.judges import judge_names
 from conformance.scenarios import load_scenarios
-from conformance.scenarios.judges import judge_names
 from conformance.scenarios.templating import placeholders
 
 SCENARIO_DIR = specs_dir() / "scenarios"

@@ -1,49 +1,26 @@
-"""What the specs say about one request: is it invalid beyond the latitude, and which rule says so.
+"""Where a generated request breaks the spec beyond the latitude, and which rule says so.
 
-Checks judge generated input with our own validation instead of schemathesis' generation mode
-label, so that the documents' latitude (coercion of numbers and booleans into string fields,
-empty batches) is honoured and every rejection a target owes is traced to the rule (`x-rules`)
-written on the spec place the input breaks.
+Generated input is judged with our own validation instead of schemathesis' generation-mode
+label, so that the documents' latitude (numbers and booleans coerced into string fields, empty
+batches) is honoured. Attribution is explicit data: the spec place that a breach lies on says
+which rule each JSON Schema keyword of it states, in `x-rule-of` (`{maxLength:
+ORG-ENTITY-CODE-MAX-50, required: ORG-ENTITY-CODE-MANDATORY}`; `required` is written on the
+property and also covers a null where a value is due). A keyword the place maps to no rule is
+no constraint the documents state: it is not the suite's to enforce.
 """
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 
 import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conformance.catalog import PRODUCT_OF_OPERATION
-from conformance.contract_files import read_yaml, specs_dir
+from conformance.catalog import PRODUCT_OF_OPERATION, load_spec
 from conformance.notation import shown
 
-SPEC_OF_PRODUCT = {
-    "gep": "gep-smart.yaml",
-    "po": "po-service.yaml",
-    "smat": "smart-materials.yaml",
-}
-TYPES_RULE = {
-    "updateProcessedPorStatus": "POR-TYPES-ENFORCED",
-    "updateContactInterfaceStatus": "CONTACT-TYPES-ENFORCED",
-    "saveOrgEntityManagers": "ORG-TYPES-ENFORCED",
-    "modifyPurchaseOrder": "PO-TYPES-ENFORCED",
-    "createUpdateProgressPayEvents": "SMAT-TYPES-ENFORCED",
-}
-# which words of a rule id fit a broken JSON Schema keyword
-_HINTS = {
-    "required": "MANDATORY",
-    "minLength": "MANDATORY",
-    "minItems": "MANDATORY",
-    "maxLength": "MAX",
-    "maximum": "MAX",
-    "exclusiveMaximum": "MAX",
-    "enum": "Y-OR-N",
-    "const": "Y-OR-N",
-    "pattern": "Y-OR-N",
-    "type": "TYPES",
-}
+RULE_OF = "x-rule-of"
 _URN = "urn:conformance:spec"
 
 
@@ -54,15 +31,6 @@ class Breach:
     rule_id: str
     where: str  # JSON path of the offending value
     what: str  # the validator's message
-
-
-def spec_path(product: str) -> Path:
-    return specs_dir() / SPEC_OF_PRODUCT[product]
-
-
-@cache
-def load_spec(product: str) -> dict:
-    return read_yaml(spec_path(product))
 
 
 @cache
@@ -108,32 +76,24 @@ def _is_latitude(error: jsonschema.ValidationError) -> bool:
     return numeric and ("integer" in allowed or "number" in allowed)
 
 
-def is_input_rule(rule_id: str) -> bool:
-    """Rules about what input must be rejected (the rest of x-rules are about behaviour)."""
-    return any(word in rule_id for word in ("MANDATORY", "-MAX-", "TYPES-ENFORCED", "Y-OR-N"))
-
-
 def _rule_of(error: jsonschema.ValidationError) -> str | None:
-    """The input rule the spec writes on the broken place; None when it writes none there
-    (a constraint no rule states is not the suite's to enforce)."""
+    """The rule the broken place maps the broken keyword to (None: the place states none)."""
     schema = error.schema if isinstance(error.schema, dict) else {}
-    candidates = list(schema.get("x-rules", []))
     keyword = str(error.validator)
     if error.context:  # anyOf/oneOf: the branch that is not a mere type mismatch says why
         specific = [e for e in _leaf_errors(error.context) if e.validator != "type"]
         keyword = str(specific[0].validator) if specific else "type"
-    if error.validator == "required":
+    if keyword == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
         for name in [k for k in error.validator_value if k not in present]:
-            candidates = schema.get("properties", {}).get(name, {}).get("x-rules", []) or candidates
-    hint = _HINTS.get(keyword, "TYPES")
+            rule = schema.get("properties", {}).get(name, {}).get(RULE_OF, {}).get("required")
+            if rule:
+                return rule
+        return None
     field_is_null = error.instance is None and error.path and isinstance(error.path[-1], str)
     if keyword == "type" and field_is_null:  # null where a value is due: missing
-        hint = "MANDATORY"
-    fitting = [r for r in candidates if is_input_rule(r) and hint in r]
-    if not fitting and hint == "MANDATORY":
-        fitting = [r for r in candidates if is_input_rule(r) and "TYPES" in r]
-    return fitting[0] if fitting else None
+        keyword = "required"
+    return schema.get(RULE_OF, {}).get(keyword)
 
 
 def _leaf_errors(errors):
@@ -185,20 +145,20 @@ def path_breaches(operation_id: str, path_parameters: dict) -> list[Breach]:
         schema = parameter.get("schema", {})
         if schema.get("type") == "integer" and isinstance(value, str):
             value = int(value) if value.lstrip("-").isdigit() else value
-        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(value))
-        if errors:
-            rules = parameter.get("x-rules") or [TYPES_RULE[operation_id]]
-            breaches.append(Breach(rules[0], f"path {name}", errors[0].message[:200]))
+        for error in jsonschema.Draft202012Validator(schema).iter_errors(value):
+            rule = parameter.get(RULE_OF, {}).get(str(error.validator))
+            if rule:
+                breaches.append(Breach(rule, f"path {name}", error.message[:200]))
+                break
     return breaches
 
 
 def request_rules(operation_id: str) -> tuple[str, ...]:
-    """Every rule an input breach of this operation can be attributed to."""
+    """Every rule an input breach of this operation can be attributed to (its `x-rule-of`)."""
     spec = load_spec(PRODUCT_OF_OPERATION[operation_id])
     _, _, operation, item = _operation(operation_id)
-    found: list[str] = [TYPES_RULE[operation_id]]
+    found: list[str] = []
     seen: set[str] = set()
-    path_rules = {r for p in item.get("parameters", []) for r in p.get("x-rules", [])}
 
     def walk(node):
         if isinstance(node, list):
@@ -206,7 +166,7 @@ def request_rules(operation_id: str) -> tuple[str, ...]:
                 walk(value)
         if not isinstance(node, dict):
             return
-        found.extend(node.get("x-rules", []))
+        found.extend(node.get(RULE_OF, {}).values())
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
             seen.add(ref)
@@ -219,5 +179,6 @@ def request_rules(operation_id: str) -> tuple[str, ...]:
                 walk(value)
 
     walk(operation.get("requestBody", {}))
-    walk([p for p in item.get("parameters", []) if p.get("in") == "path"])
-    return tuple(r for r in dict.fromkeys(found) if is_input_rule(r) or r in path_rules)
+    walk([p for p in item.get("parameters", []) + operation.get("parameters", [])
+          if p.get("in") == "path"])
+    return tuple(dict.fromkeys(found))

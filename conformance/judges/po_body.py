@@ -6,30 +6,16 @@ with the documented field names, plus `errors` as a list of {errorCode, errorDes
 """
 
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-from defusedxml.ElementTree import fromstring
-
-from conformance.scenarios.judges import NOT_JSON, Answer
+from conformance.judges import NOT_JSON, Answer, is_xml_media
 
 FIELDS = ("buyerId", "poExternalNumber", "poInternalNumber", "poStatus",
           "poTransactionRefNo", "processStatus", "sourceTxnId")
-XML_TYPES = ("application/xml", "text/xml")
-
-
-def is_xml_media(media_type: str) -> bool:
-    return media_type in XML_TYPES or media_type.endswith("+xml")
 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def parse_xml(text: str) -> Element | None:
-    try:
-        return fromstring(text.encode("utf-8"))
-    except (ParseError, ValueError):
-        return None
 
 
 def _xml_item(node: Element) -> dict[str, Any]:
@@ -55,8 +41,9 @@ def _xml_items(root: Element) -> list[dict[str, Any]]:
 
 def responses(answer: Answer) -> list[dict[str, Any]] | None:
     """The answer's PoServiceResponses, or None when the body is neither of the two shapes."""
-    if is_xml_media(answer.content_type) or answer.text.lstrip().startswith("<"):
-        root = parse_xml(answer.text)
+    looks_xml = answer.content.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"<")
+    if is_xml_media(answer.content_type) or looks_xml:
+        root = answer.xml
         return None if root is None else _xml_items(root)
     body = answer.json
     if body is NOT_JSON:

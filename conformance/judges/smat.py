@@ -5,11 +5,11 @@ agreement): a 4xx, or a 2xx whose returned event keeps its protected values. `va
 all of the PO's events or only the sent ones; CostValue is never required to be echoed.
 """
 
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
-from conformance.notation import shown
-from conformance.scenarios.judges import Context, Failure, NotApplicable, judge
-from conformance.scenarios.judges.events import (
+from conformance.judges import Context, Failure, NotApplicable, judge
+from conformance.judges.events import (
+    MATCH_FIELDS,
     earlier,
     is_match,
     matches,
@@ -17,6 +17,7 @@ from conformance.scenarios.judges.events import (
     sent_events,
     value_events,
 )
+from conformance.notation import shown
 
 NEVER_ECHOED = {"CostValue"}  # may be derived from PaymentPercent (see the sample)
 INDICATORS = ("LockedInd", "DeliveryInd", "ManualInd", "PaidInd")
@@ -48,34 +49,49 @@ def accepted(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), "the request accepted: a 2xx")
 
 
-@judge("success_answer", "smat")
+@judge("success_answer", "smat", only_if="accepted")
 def success_answer(ctx: Context) -> Failure | None:
+    """The documented form of a success (200 or 201); a refusal is not judged here."""
     return None if _ok(ctx) else Failure(ctx.answer.brief(), "200 or 201")
 
 
-@judge("rejected", "smat")
-@judge("rejection_answer", "smat")
+def is_context_url(value: object) -> bool:
+    """An OData context URL: absolute (http or https, with a host) or relative to the service
+    root such as `$metadata#...` (OData JSON Format v4.0 §4.5.1); document 004 states no form."""
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    if parts.scheme:
+        return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return "$metadata" in value
+
+
+@judge("rejected", "smat", not_on_server_error=True)
+@judge("rejection_answer", "smat", not_on_server_error=True)
 def rejected(ctx: Context) -> Failure | None:
     if 400 <= ctx.answer.status < 500:
         return None
     return Failure(ctx.answer.brief(), "a 4xx (400, 403, 404, 409, 422...)")
 
 
-@judge("odata_response", "smat")
+@judge("odata_response", "smat", only_if="accepted")
 def odata_response(ctx: Context) -> Failure | None:
+    """A success body: an @odata.context URL and a value list of events."""
     body = ctx.answer.json
     context = body.get("@odata.context") if isinstance(body, dict) else None
-    url = urlparse(context) if isinstance(context, str) else None
-    if url and url.scheme in ("http", "https") and url.netloc and value_events(body) is not None:
+    if is_context_url(context) and value_events(body) is not None:
         return None
-    return Failure(ctx.answer.brief(), "{@odata.context: <absolute URL>, value: [events]}")
+    return Failure(ctx.answer.brief(),
+                   "{@odata.context: <context URL, absolute or $metadata#...>, value: [events]}")
 
 
-@judge("value_holds_sent_events", "smat")
+@judge("value_holds_sent_events", "smat", only_if="accepted")
 def value_holds_sent_events(ctx: Context) -> Failure | None:
+    """An accepted call's value holds every event sent (matched by AttpId, PpeId or PpeCode)."""
     if not _ok(ctx):
         return Failure(ctx.answer.brief(), "200 or 201 with every event sent in value")
-    missing = [_name(e) for e in _wanted(ctx) if not matches(_events(ctx), e)]
+    identified = [e for e in _wanted(ctx) if any(e.get(k) is not None for k in MATCH_FIELDS)]
+    missing = [_name(e) for e in identified if not matches(_events(ctx), e)]
     if not missing:
         return None
     return Failure(f"value without the events {missing}", "value holding every event sent")

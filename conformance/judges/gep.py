@@ -9,8 +9,7 @@ key is one that was sent.
 from typing import Any
 
 from conformance.catalog import fold_whitespace
-from conformance.notation import shown
-from conformance.scenarios.judges import (
+from conformance.judges import (
     NOT_JSON,
     Answer,
     Context,
@@ -19,8 +18,11 @@ from conformance.scenarios.judges import (
     evaluate,
     judge,
 )
+from conformance.notation import shown
 
-ENVELOPE_KEYS = ("data", "statusCode", "errorDetails", "successDetails")
+ENVELOPE_KEYS = ("statusCode", "errorDetails", "successDetails")  # `data` may be absent
+# answers the documents show an envelope for; other 4xx bodies may be anything (a gateway's)
+_ENVELOPE_STATUSES = (200, 400)
 KEY_FIELD = {
     "updateProcessedPorStatus": "key",
     "updateContactInterfaceStatus": "clientContactCode",
@@ -38,13 +40,19 @@ def _entries(body: dict[str, Any] | None, name: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def fold_key(key: object) -> str:
+    """Keys compare trimmed and case-blind: binders trim, and a case-insensitive store (the
+    default collation of SQL Server) answers with the code as it stored it."""
+    return str(key).strip().casefold()
+
+
 def success_keys(ctx: Context) -> list[str]:
-    return [str(e.get("key")) for e in _entries(envelope(ctx), "successDetails")
+    return [fold_key(e.get("key")) for e in _entries(envelope(ctx), "successDetails")
             if isinstance(e, dict)]
 
 
 def error_keys(ctx: Context) -> list[str]:
-    return [str(e.get("key")) for e in _entries(envelope(ctx), "errorDetails")
+    return [fold_key(e.get("key")) for e in _entries(envelope(ctx), "errorDetails")
             if isinstance(e, dict)]
 
 
@@ -54,7 +62,15 @@ def sent_keys(ctx: Context) -> list[str]:
     if not isinstance(items, list):
         return []
     name = KEY_FIELD[ctx.operation]
-    return [str(i[name]) for i in items if isinstance(i, dict) and i.get(name) not in (None, "")]
+    return [fold_key(i[name]) for i in items
+            if isinstance(i, dict) and i.get(name) not in (None, "")]
+
+
+def _items_without_key(ctx: Context) -> bool:
+    items = ctx.sent.get("model") if isinstance(ctx.sent, dict) else ctx.sent
+    name = KEY_FIELD[ctx.operation]
+    return isinstance(items, list) and any(
+        isinstance(i, dict) and i.get(name) in (None, "") for i in items)
 
 
 def _status_code(body: dict[str, Any] | None) -> str | None:
@@ -82,7 +98,7 @@ def accepted(ctx: Context) -> Failure | None:
     """The target took the request: a 2xx whose envelope reports no error.
 
     Only "was it accepted?": the documented form of a success (HTTP 200, statusCode "200") is
-    `success_answer`'s, so an envelope defect fails GEP-SUCCESS-ANSWER and not every field rule.
+    `success_answer`'s, so an envelope defect fails that judge's rule and not every field rule.
     """
     body = envelope(ctx)
     code = str((body or {}).get("statusCode", ""))
@@ -93,8 +109,9 @@ def accepted(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), "the request accepted: a 2xx reporting no error")
 
 
-@judge("success_answer", "gep")
+@judge("success_answer", "gep", only_if="accepted")
 def success_answer(ctx: Context) -> Failure | None:
+    """The documented form of a success; the shape of a refusal is rejection_answer's."""
     body = envelope(ctx)
     if ctx.answer.status == 200 and _status_code(body) == "200" and not _entries(
         body, "errorDetails"
@@ -103,7 +120,7 @@ def success_answer(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), 'HTTP 200 with statusCode "200" and an empty errorDetails')
 
 
-@judge("rejected", "gep")
+@judge("rejected", "gep", not_on_server_error=True)
 def rejected(ctx: Context) -> Failure | None:
     if is_rejection(ctx):
         return None
@@ -112,12 +129,15 @@ def rejected(ctx: Context) -> Failure | None:
 
 @judge("rejection_answer", "gep")
 def rejection_answer(ctx: Context) -> Failure | NotApplicable | None:
-    """The full shape of a rejection: 415 may carry any body, else a 4xx envelope with errors."""
-    if ctx.answer.status == 415:
-        return None
-    if not reports_an_error(ctx):
-        return NotApplicable("the request was not rejected")
+    """The full shape of a rejection: a 4xx statusCode and the cause in errorDetails. A 4xx other
+    than 400 (401, 404, 415...) may carry any body; a partial success is no rejection."""
     body = envelope(ctx)
+    refused_whole = bool(_entries(body, "errorDetails")) and not _entries(body, "successDetails")
+    if not (is_rejection(ctx) or refused_whole):
+        return NotApplicable("the request was not rejected")
+    status = ctx.answer.status
+    if 400 < status < 500 and (body is None or "statusCode" not in body):
+        return None
     if (ctx.answer.status == 200 or 400 <= ctx.answer.status < 500) and (
         _is_4xx_code(_status_code(body)) and _entries(body, "errorDetails")
     ):
@@ -138,15 +158,30 @@ def some_rejected(ctx: Context) -> Failure | None:
 
 @judge("gep_envelope", "gep")
 def gep_envelope(ctx: Context) -> Failure | None:
+    """The envelope: statusCode, errorDetails and successDetails (lists, or null where empty),
+    data absent, null or an object; successDetails entries carry a key. A 2xx and a 400 are
+    envelopes; another 4xx (401, 404, 415...) may carry any body, judged only when it is one."""
     body = envelope(ctx)
-    if ctx.answer.status in (401, 403, 415):
-        return None  # such answers may come from a gateway with any body
-    if body is not None and all(k in body for k in ENVELOPE_KEYS) and all(
-        body[k] is None or isinstance(body[k], list) for k in ("errorDetails", "successDetails")
-    ) and (body["data"] is None or isinstance(body["data"], dict | list)):
+    status = ctx.answer.status
+    if not (200 <= status < 300 or status in _ENVELOPE_STATUSES) and (
+        body is None or "statusCode" not in body
+    ):
+        return None  # HTTP 401, 404, 415... may carry any body (a gateway's)
+    documented = ('{"data": null|{}, "statusCode": "...", "errorDetails": [...]|null, '
+                  '"successDetails": [{"key": ...}]|null}')
+    if body is None:
+        return Failure(f"no JSON object: {ctx.answer.brief()}", documented)
+    missing = [k for k in ENVELOPE_KEYS if k not in body]
+    wrong = [k for k in ("errorDetails", "successDetails")
+             if k in body and body[k] is not None and not isinstance(body[k], list)]
+    if body.get("data") is not None and not isinstance(body["data"], dict):
+        wrong.append("data")
+    keyless = [e for e in _entries(body, "successDetails")
+               if not isinstance(e, dict) or "key" not in e]
+    if not (missing or wrong or keyless):
         return None
-    shown = sorted(body) if body is not None else ctx.answer.brief()
-    return Failure(f"{shown}", "an object with data, statusCode, errorDetails, successDetails")
+    return Failure(f"missing {missing}, wrong type {wrong}, successDetails entries without key "
+                   f"{shown(keyless)}", documented)
 
 
 @judge("gep_status_code_string", "gep")
@@ -162,10 +197,14 @@ def gep_status_code_string(ctx: Context) -> Failure | None:
 
 @judge("gep_error_details_shape", "gep")
 def gep_error_details_shape(ctx: Context) -> Failure | None:
+    """Each entry: a string key and errors of string errorCode and errorDescription (the spec's
+    GepErrorDetail and GepError; errorCode values are an open set, not their type)."""
     for entry in _entries(envelope(ctx), "errorDetails"):
         errors = entry.get("errors") if isinstance(entry, dict) else None
-        good = isinstance(entry, dict) and "key" in entry and isinstance(errors, list) and all(
-            isinstance(e, dict) and "errorCode" in e and "errorDescription" in e for e in errors
+        good = isinstance(entry, dict) and isinstance(entry.get("key"), str) and isinstance(
+            errors, list) and all(
+            isinstance(e, dict) and isinstance(e.get("errorCode"), str)
+            and isinstance(e.get("errorDescription"), str) for e in errors
         )
         if not good:
             return Failure(f"errorDetails entry {shown(entry)}",
@@ -183,7 +222,12 @@ def gep_success_keys_equal_sent(ctx: Context) -> Failure | None:
 
 @judge("gep_success_keys_were_sent", "gep")
 def gep_success_keys_were_sent(ctx: Context) -> Failure | None:
-    stray = sorted(set(success_keys(ctx)) - set(sent_keys(ctx)))
+    """Every success key was sent; a key sent empty or left out may come back empty or null
+    (whether such an item may succeed is its field rule's question, not this one's)."""
+    allowed = set(sent_keys(ctx))
+    if _items_without_key(ctx):
+        allowed |= {fold_key(""), fold_key(None)}
+    stray = sorted(set(success_keys(ctx)) - allowed)
     if not stray:
         return None
     return Failure(f"successDetails keys {stray} that were not sent",
@@ -205,9 +249,9 @@ def batch_outcome(ctx: Context) -> Failure | None:
     `invalid` keys never succeed; `either` keys (latitude) may go both ways. A batch without
     any invalid or either item has no reason to be rejected whole.
     """
-    valid = {str(k) for k in ctx.args.get("valid", [])}
-    invalid = {str(k) for k in ctx.args.get("invalid", [])}
-    either = {str(k) for k in ctx.args.get("either", [])}
+    valid = {fold_key(k) for k in ctx.args.get("valid", [])}
+    invalid = {fold_key(k) for k in ctx.args.get("invalid", [])}
+    either = {fold_key(k) for k in ctx.args.get("either", [])}
     listed = set(success_keys(ctx))
     documented = (f"successDetails holding every valid key {sorted(valid)} and no invalid key "
                   f"{sorted(invalid)}, or the whole batch rejected")

@@ -1,30 +1,37 @@
 """Judges that read the same way for every product: server errors, media types, auth refusals."""
 
+from conformance.judges import Context, Failure, evaluate, is_json_media, judge
 from conformance.notation import shown
-from conformance.scenarios.judges import NOT_JSON, Context, Failure, evaluate, judge
 
-JSON_TYPES = ("application/json",)
-
-
-def is_json_media(media_type: str) -> bool:
-    return media_type in JSON_TYPES or media_type.endswith("+json")
+# a method the server does not implement (TRACE, CONNECT, a made-up one): RFC 9110 §15.6.2
+NOT_IMPLEMENTED = 501
 
 
 @judge("no_server_error")
 def no_server_error(ctx: Context) -> Failure | None:
+    """No 5xx on a documented method; an undocumented one may get 405 or 501 (RFC 9110)."""
     if ctx.answer.status < 500:
+        return None
+    if ctx.answer.status == NOT_IMPLEMENTED and not ctx.documented_method:
         return None
     return Failure(ctx.answer.brief(), "no 5xx; bad input gets a 4xx")
 
 
 @judge("json_media_type")
 def json_media_type(ctx: Context) -> Failure | None:
-    """A JSON body comes with a JSON media type (401/403 bodies may be anything)."""
-    if ctx.answer.status in (401, 403) or ctx.answer.json is NOT_JSON:
+    """A JSON body comes with a JSON media type, and a JSON media type carries RFC 8259 JSON
+    (401/403 bodies may be anything)."""
+    answer = ctx.answer
+    if answer.status in (401, 403) or not answer.content.strip():
         return None
-    if is_json_media(ctx.answer.content_type):
+    if is_json_media(answer.content_type):
+        if answer.json_problem is None:
+            return None
+        return Failure(f"a body under {shown(answer.content_type)} that is not JSON: "
+                       f"{answer.json_problem}", "RFC 8259 JSON under a JSON media type")
+    if answer.json_problem is not None:
         return None
-    return Failure(f"a JSON body under {shown(ctx.answer.content_type or 'no media type')}",
+    return Failure(f"a JSON body under {shown(answer.content_type or 'no media type')}",
                    "application/json (a charset parameter allowed)")
 
 

@@ -1,0 +1,104 @@
+"""Reading an answer's body the one way every judge reads it: strict where the standards are.
+
+JSON is RFC 8259 JSON: UTF-8 (§8.1), no byte-order mark added by the sender (§8.1), and no
+`NaN`, `Infinity` or `-Infinity` (§6 has no such literals, whatever a lenient parser accepts).
+XML is decoded the way RFC 7303 §3 orders the sources of its encoding: a byte-order mark first
+(it takes precedence over the charset parameter, a change from RFC 3023), then the media type's
+`charset`, then the XML declaration's `encoding` (XML 1.0 §4.3.3), else UTF-8; it is parsed
+through defusedxml (no entities, no DTDs). A body that cannot be read comes with the reason:
+which byte, which literal, which declaration.
+"""
+
+import codecs
+import json
+import re
+from typing import Any, NamedTuple
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+NOT_JSON: Any = type("NotJson", (), {"__repr__": lambda self: "NOT_JSON"})()
+UTF8_BOM = b"\xef\xbb\xbf"
+_BOMS = ((UTF8_BOM, "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_DECLARATION = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+
+
+class Read(NamedTuple):
+    """What a reader made of a body: the value (NOT_JSON / None when unreadable) and why not."""
+
+    value: Any
+    problem: str | None = None
+
+
+class _NotJsonLiteral(ValueError):
+    pass
+
+
+def _refuse_constant(literal: str) -> Any:
+    raise _NotJsonLiteral(literal)
+
+
+def read_json(content: bytes) -> Read:
+    """The JSON value of a body (RFC 8259), or NOT_JSON and the reason it is not JSON."""
+    if not content.strip():
+        return Read(NOT_JSON, "the body is empty")
+    if content.startswith(UTF8_BOM):
+        return Read(NOT_JSON, "the body starts with a UTF-8 byte-order mark (EF BB BF), which "
+                              "a JSON sender must not add (RFC 8259 §8.1)")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Read(NOT_JSON, f"byte 0x{content[error.start]:02X} at offset {error.start} is "
+                              "not UTF-8, the encoding of JSON (RFC 8259 §8.1)")
+    try:
+        return Read(json.loads(text, parse_constant=_refuse_constant))
+    except _NotJsonLiteral as literal:
+        return Read(NOT_JSON, f"the literal {literal} is not JSON (RFC 8259 §6 has no NaN or "
+                              "Infinity)")
+    except json.JSONDecodeError as error:
+        return Read(NOT_JSON, f"not JSON: {error.msg} at line {error.lineno} column "
+                              f"{error.colno} (RFC 8259)")
+    except RecursionError:
+        return Read(NOT_JSON, "not readable JSON: nested too deeply")
+
+
+def xml_encoding(content: bytes, charset: str | None) -> tuple[str, str, int]:
+    """(encoding, where it came from, length of the byte-order mark) per RFC 7303 §3."""
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            return encoding, "the byte-order mark", len(bom)
+    if charset:
+        return charset, f"the media type's charset={charset}", 0
+    declared = _DECLARATION.match(content)
+    if declared:
+        name = declared.group(1).decode("ascii")
+        return name, f'the XML declaration encoding="{name}"', 0
+    return "utf-8", "the default (no charset, byte-order mark or declaration)", 0
+
+
+def read_xml(content: bytes, charset: str | None = None) -> Read:
+    """The root element of an XML body, or None and the reason it cannot be read."""
+    if not content.strip():
+        return Read(None, "the body is empty")
+    encoding, source, skip = xml_encoding(content, charset)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return Read(None, f"unknown encoding {encoding!r} named by {source}")
+    try:
+        text = content[skip:].decode(encoding)
+    except UnicodeDecodeError as error:
+        offset = skip + error.start
+        return Read(None, f"byte 0x{content[offset]:02X} at offset {offset} is not "
+                          f"{encoding}, the encoding {source} names (RFC 7303 §3)")
+    try:
+        return Read(fromstring(text))  # a str: the declaration's encoding is not applied again
+    except ParseError as error:
+        return Read(None, f"not XML: {error} (decoded as {encoding}, from {source})")
+    except (DefusedXmlException, ValueError) as error:
+        return Read(None, f"XML refused: {type(error).__name__} {error}")
+
+
+def local_name(element: Element) -> str:
+    return element.tag.rsplit("}", 1)[-1]
