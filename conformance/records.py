@@ -124,10 +124,11 @@ def json_body(raw: bytes | str | None) -> Any:
 
 
 def _route_patterns() -> dict[str, tuple[str, re.Pattern]]:
-    from conformance.scenarios.wire import ROUTES
+    from conformance.catalog import routes
 
     patterns = {}
-    for operation, (method, template) in ROUTES.items():
+    for operation, route in routes().items():
+        method, template = route.method, route.path
         parts = re.split(r"\{[^}]+\}", template)
         regex = "[^/]+".join(re.escape(p) for p in parts)
         patterns[operation] = (method, re.compile(regex + "$"))
