@@ -308,3 +308,26 @@ def test_a_suite_error_outcome_reaches_the_runs_suite_errors_with_its_traceback(
     certification.pytest_runtest_logreport(report)
     (error,) = certification.suite_errors
     assert "GEP-ENVELOPE-SHAPE" in error and "Traceback" in error
+
+
+def test_an_xml_echo_is_compared_with_what_the_xml_on_the_wire_could_carry():
+    """A generated sourceTxnId with a character XML 1.0 cannot hold (U+0008) reaches the target
+    without it; the target's echo of the wire value is no PO-ECHOES-IDENTIFIERS failure, while an
+    echo that differs in a character XML carries still is."""
+    operation = "modifyPurchaseOrder"
+    case = SimpleNamespace(
+        operation=SimpleNamespace(definition=SimpleNamespace(raw={"operationId": operation})),
+        body={"sourceTxnId": "Tx\bn-1\r\n", "authRequire": "N", "data": []},
+        media_type="application/xml", path_parameters={}, method=routes()[operation].method)
+
+    def echoes(txn: str) -> str:
+        body = (f"<PoServiceResponses><PoServiceResponse><processStatus>SUCCESS</processStatus>"
+                f"<sourceTxnId>{txn}</sourceTxnId></PoServiceResponse></PoServiceResponses>")
+        response = SimpleNamespace(status_code=200, headers={"content-type": ["application/xml"]},
+                                   content=body.encode())
+        verdicts = judge_case(context_of(case, response), [])
+        return next(str(v.judgement.status) for v in verdicts
+                    if v.rule_id == "PO-ECHOES-IDENTIFIERS")
+
+    assert echoes("Txn-1") == "passed"
+    assert echoes("Tyn-1") == "failed"
