@@ -79,7 +79,8 @@ class Answer:
         for parameter in parameters.split(";"):
             name, _, value = parameter.partition("=")
             if name.strip().lower() == "charset" and value.strip():
-                charset = value.strip().strip('"').lower()
+                # a repeated header reaches us joined by ", ": its first value names the charset
+                charset = value.split(",")[0].strip().strip('"').lower() or None
         return cls(response.status_code, media.strip().lower(), response.content or b"", charset)
 
     @property
@@ -89,7 +90,10 @@ class Answer:
     @property
     def text(self) -> str:
         """The body as text for reading aloud in a message (never for judging)."""
-        return self.content.decode(self.charset or "utf-8", errors="replace")
+        try:
+            return self.content.decode(self.charset or "utf-8", errors="replace")
+        except LookupError:  # a charset no codec knows: read it as UTF-8 for the message
+            return self.content.decode("utf-8", errors="replace")
 
     @cached_property
     def _json(self):

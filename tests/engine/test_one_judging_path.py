@@ -331,3 +331,14 @@ def test_an_xml_echo_is_compared_with_what_the_xml_on_the_wire_could_carry():
 
     assert echoes("Txn-1") == "passed"
     assert echoes("Tyn-1") == "failed"
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/json; charset=utf-8, application/json",  # a repeated header, joined
+    "application/json; charset=no-such-codec",
+])
+def test_an_odd_charset_is_read_not_raised(content_type):
+    """A charset no codec knows, or a repeated Content-Type joined by a comma, is judged like any
+    other answer: never a suite error."""
+    answer = Answer.of(_requests_response(200, content_type, b"not json"))
+    assert answer.text == "not json"
