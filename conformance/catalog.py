@@ -24,6 +24,16 @@ PRODUCT_OF_OPERATION = {
 }
 
 
+# the cross-cutting rule "every request gets one of the documented answers", per operation
+ANSWERED_RULE_OF_OPERATION = {
+    "updateProcessedPorStatus": "POR-EVERY-REQUEST-ANSWERED",
+    "updateContactInterfaceStatus": "CONTACT-EVERY-REQUEST-ANSWERED",
+    "saveOrgEntityManagers": "ORG-EVERY-REQUEST-ANSWERED",
+    "modifyPurchaseOrder": "PO-EVERY-REQUEST-ANSWERED",
+    "createUpdateProgressPayEvents": "SMAT-EVERY-REQUEST-ANSWERED",
+}
+
+
 @dataclass(frozen=True)
 class Source:
     doc: str
@@ -43,6 +53,14 @@ class Rule:
     source: Source
     latitude: str | None = None
     needs: str | None = None
+    # "answers": no request can break it, every judged answer is on its breaking side;
+    # "requests": only a source that could break it (a scenario's `breaks`, a breaching
+    # generated case) can pass it
+    about: str = "requests"
+
+    @property
+    def about_answers(self) -> bool:
+        return self.about == "answers"
 
     @property
     def products(self) -> tuple[str, ...]:
@@ -84,6 +102,7 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
             source=Source(**entry["source"]),
             latitude=entry.get("latitude"),
             needs=entry.get("needs"),
+            about=entry.get("about", "requests"),
         )
     return rules
 

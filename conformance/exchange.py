@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from conformance.outcomes import Exchange
+from conformance.outcomes import Exchange, TransportFailure
 from conformance.redaction import MASK, Redactor
 from conformance.target import ProductTarget
 
@@ -117,6 +117,7 @@ def send(
         prepared = session.prepare_request(_without_auth(request))
         record = record_exchange(product, prepared, None, privilege, started)
         record.transport_error = product.redactor().text(describe_transport_error(error))
+        record.failure = getattr(error, "failure", None) or transport_failure(error)
         return None, record
     return response, record_exchange(product, response.request, response, privilege, started)
 
@@ -146,6 +147,28 @@ def describe_transport_error(error: BaseException) -> str:
     return text[:300] or type(error).__name__
 
 
+def _utc(moment: float) -> str:
+    """2026-11-29T23:01:02.345Z."""
+    whole = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment))
+    return f"{whole}.{int(moment % 1 * 1000):03d}Z"
+
+
+def transport_failure(error: BaseException) -> TransportFailure:
+    """The kind of a requests exception: refused, no answer (timeout, reset, closed), TLS..."""
+    if isinstance(error, requests.exceptions.SSLError):
+        return TransportFailure.TLS
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return TransportFailure.REFUSED
+    if isinstance(error, requests.exceptions.Timeout):
+        return TransportFailure.NO_ANSWER
+    if isinstance(error, requests.exceptions.ConnectionError):
+        text = str(error)
+        if "refused" in text.lower() or "Errno 111" in text or "NewConnectionError" in text:
+            return TransportFailure.REFUSED
+        return TransportFailure.NO_ANSWER
+    return TransportFailure.OTHER
+
+
 def record_exchange(
     product: ProductTarget,
     request: requests.PreparedRequest,
@@ -158,6 +181,7 @@ def record_exchange(
     request_body = _text(request.body)
     request_headers = dict(request.headers)
     record = Exchange(
+        sent_at=_utc(time.time() - (time.perf_counter() - started)),
         method=request.method or "",
         url=redactor.text(request.url) or "",
         request_headers=redactor.headers(request_headers),
@@ -181,4 +205,6 @@ def record_exchange(
     return record
 
 
-__all__ = ["MASK", "UNSET", "describe_transport_error", "record_exchange", "send"]
+__all__ = [
+    "MASK", "UNSET", "describe_transport_error", "record_exchange", "send", "transport_failure",
+]

@@ -72,6 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
             waivers=option.conformance_waivers,
             baseline=option.conformance_baseline,
             fail_on=option.conformance_fail_on,
+            require_all=option.conformance_require_all,
         )
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
@@ -85,7 +86,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
             report = HtmlReport(certification.finish, _RUN.target)
             config.pluginmanager.register(report, "conformance-html")
-        certification.check_reachability()
+        certification.run_preflight()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A failed pre-flight deselects every item: nothing is certified, the reports say why."""
+    if _RUN is None:
+        return
+    if _is_worker(config):
+        stopped = config.workerinput.get("conformance_stopped", False)
+    else:
+        certification = config.pluginmanager.get_plugin("conformance-certification")
+        stopped = bool(certification and certification.stopped)
+    if stopped and items:
+        config.hook.pytest_deselected(items=list(items))
+        items[:] = []
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

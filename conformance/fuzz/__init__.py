@@ -17,11 +17,12 @@ import requests
 import schemathesis
 from hypothesis import strategies as st
 
+from conformance.catalog import ANSWERED_RULE_OF_OPERATION
 from conformance.checks import judge
 from conformance.checks.contract import spec_path
-from conformance.exchange import describe_transport_error, record_exchange
+from conformance.exchange import describe_transport_error, record_exchange, transport_failure
 from conformance.fuzz.realism import realise
-from conformance.outcomes import Exchange, Outcome, SourceKind, Status
+from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
 
 OPERATIONS_OF_PRODUCT = {
@@ -109,18 +110,8 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
             base_url=product.base_url, session=product.session(), timeout=product.timeout
         )
     except requests.RequestException as error:  # refused, timeout, reset, no credentials
-        return [
-            Outcome(
-                rule_id=NO_SERVER_ERROR_RULE[product.product],
-                status=Status.INCONCLUSIVE,
-                source_kind=SourceKind.CHECK,
-                source_id=f"{operation}:transport",
-                operation=operation,
-                message=describe_transport_error(error),
-                case_id=case.id,
-            )
-        ]
-    outcomes = []
+        return [unanswered(case, product, operation, error, started)]
+    outcomes = [_answer_outcome(operation, Status.PASSED, "", case.id)]
     for judgement in judge(response, case):
         for rule_id in judgement.rule_ids:
             outcomes.append(
@@ -136,6 +127,35 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
                 )
             )
     return outcomes
+
+
+def _answer_outcome(operation: str, status: Status, message: str, case_id: str,
+                    exchanges: list[Exchange] | None = None) -> Outcome:
+    return Outcome(
+        rule_id=ANSWERED_RULE_OF_OPERATION[operation], status=status,
+        source_kind=SourceKind.CHECK, source_id=f"{operation}:transport", operation=operation,
+        message=message, exchanges=exchanges or [], case_id=case_id, breaking=True,
+    )
+
+
+def unanswered(case, product: ProductTarget, operation: str, error: BaseException,
+               started: float) -> Outcome:
+    """A case without an answer: the answer rule fails on no answer, else is inconclusive;
+    the evidence is the request as sent, with its curl line."""
+    request = requests.Request(**{
+        k: v for k, v in case.as_transport_kwargs(base_url=product.base_url).items()
+        if k in ("method", "url", "headers", "params", "json", "data", "cookies")
+    })
+    record = record_exchange(product, requests.Session().prepare_request(request), None,
+                             "normal", started)
+    record.transport_error = product.redactor().text(describe_transport_error(error))
+    record.failure = getattr(error, "failure", None) or transport_failure(error)
+    if record.failure == TransportFailure.NO_ANSWER:
+        return _answer_outcome(operation, Status.FAILED,
+                               f"Received: no answer ({record.transport_error}) / Documented:"
+                               " one of the documented answers", case.id, [record])
+    return _answer_outcome(operation, Status.INCONCLUSIVE,
+                           f"not judged: {record.transport_error}", case.id, [record])
 
 
 class _Answer:

@@ -1,4 +1,4 @@
-"""The controller's side of a certification run: reachability, outcome folding, the verdict.
+"""The controller's side of a certification run: pre-flight, outcome folding, the verdict.
 
 Lives on the controller only (never on xdist workers): it receives every test report in
 `pytest_runtest_logreport`, rebuilds the outcomes the items recorded, and at the end writes
@@ -13,10 +13,10 @@ import time
 from collections import Counter
 
 import pytest
+from _pytest.junitxml import xml_key  # pytest's JUnit writer (LogXML) in config.stash
 
-from conformance import summary
+from conformance import preflight, summary
 from conformance.catalog import load_rules
-from conformance.exchange import send
 from conformance.outcomes import Outcome, Status
 from conformance.report import junit, waivers
 from conformance.verdict import (
@@ -24,6 +24,7 @@ from conformance.verdict import (
     fold_verdict,
     judge_rules,
     outcome_from_dict,
+    settle_answers,
 )
 
 
@@ -79,25 +80,32 @@ class Certification:
         self.items_done: set[str] = set()
         self.summary: dict | None = None
         self._finished = False  # the summary of the finished session has been written
+        self.preflight: dict[str, preflight.ProductCheck] = {}
+        self.stopped = False  # the pre-flight failed: no item runs, the reports say why
 
     # ---------------------------------------------------------------- before anything runs
-    def check_reachability(self) -> None:
-        """Any HTTP answer means reachable; a transport failure stops the run, inconclusive."""
-        for name, product in self.run.target.products.items():
-            response, exchange = send(product, "GET", "/", privilege="none")
-            if response is None:
-                self.unreachable[name] = f"{product.base_url}: {exchange.transport_error}"
+    def run_preflight(self) -> None:
+        """conformance.preflight per product; a problem or an unreachable product stops the
+        run before any item (the reports are still written, listing every pre-flight call)."""
+        self.preflight = preflight.run(self.run.target, self.run.seed)
+        for name, check in self.preflight.items():
+            if check.unreachable:
+                self.unreachable[name] = check.unreachable
+        problems = [(n, p) for n, c in self.preflight.items() for p in c.problems]
+        self.stopped = bool(self.unreachable or problems)
         if self.unreachable:
-            self.write_summary()
             first = next(iter(self.unreachable.items()))
             print(f"conformance: inconclusive — [{first[0]}] base_url {first[1]}", file=sys.stderr)
-            pytest.exit(f"target unreachable: [{first[0]}] {first[1]}", returncode=3)
+        for name, problem in problems:
+            print(f"conformance: pre-flight [{name}] {problem}", file=sys.stderr)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
         """pytest-xdist: every worker gets the controller's seed and report directory."""
         node.workerinput["conformance_seed"] = self.run.seed
         node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
+        node.workerinput["conformance_stopped"] = self.stopped
+
 
     # ---------------------------------------------------------------- while items run
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -115,11 +123,18 @@ class Certification:
             self.suite_errors.append(f"collection of {report.nodeid or 'the suite'} failed")
 
     # ---------------------------------------------------------------- at the end
-    @pytest.hookimpl(trylast=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """The verdict's exit code, and the verdict on the JUnit file too (global properties,
+        which xunit2 allows), before pytest's JUnit writer runs."""
         document = self.finish(session)
-        if document:
-            session.exitstatus = document["exit_code"]
+        if not document:
+            return
+        session.exitstatus = document["exit_code"]
+        xml = session.config.stash.get(xml_key, None)
+        if xml is not None:
+            for name, value in junit.verdict_properties(document):
+                xml.add_global_property(name, value)
 
     def finish(self, session: pytest.Session) -> dict | None:
         """Write the session's summary once and return it: pytest-html asks for it from its own
@@ -144,22 +159,27 @@ class Certification:
         }
         # xdist delivers items in any order; sorted by source (stable), the evidence kept per
         # rule is a serial run's
-        outcomes = sorted(self.outcomes, key=lambda o: o.source_id)
+        outcomes, lost = settle_answers(sorted(self.outcomes, key=lambda o: o.source_id))
+        unreachable = {**self.unreachable, **lost}
         results = judge_rules(load_rules(), outcomes, not_run)
         results, waiver_section = waivers.apply(results, self.run.waivers, _today())
-        verdict = fold_verdict(results, self.unreachable)
+        verdict = fold_verdict(results, unreachable)
+        if self.stopped:  # the pre-flight found a problem: nothing was certified
+            verdict = INCONCLUSIVE
         if self.suite_errors and verdict != "non-conformant":
             verdict = INCONCLUSIVE
         self.summary = summary.build(
             run=self.run,
             results=results,
             verdict=verdict,
-            outcomes=self.outcomes,
-            unreachable=self.unreachable,
+            outcomes=outcomes,
+            unreachable=unreachable,
             suite_errors=self.suite_errors,
             started=self.started,
             item_seconds=dict(self.item_seconds),
             waivers=waiver_section,
+            preflight={name: check.to_dict() for name, check in self.preflight.items()},
+            setup_failed=self.stopped,
         )
         summary.write(self.run.report_dir / "summary.json", self.summary)
 

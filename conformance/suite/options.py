@@ -30,6 +30,9 @@ RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("fail-on", {"choices": FAIL_ON, "default": "failures",
                  "help": "failures: exit 1 on any MUST failure; new-failures: only on one the"
                          " baseline did not have (needs --baseline)"}),
+    ("require-all", {"action": "store_true", "default": False,
+                     "help": "acceptance runs: exit 4 when the target is conformant but some"
+                             " MUST rules were not tested (their breaking side needs data)"}),
 )
 
 
@@ -48,6 +51,8 @@ def as_pytest_args(values: dict[str, Any]) -> list[str]:
     argv = []
     for name, _ in RUN_OPTIONS:
         value = values.get(name.replace("-", "_"))
-        if value is not None:
+        if value is True or value is False:  # a flag
+            argv += [f"--conformance-{name}"] if value else []
+        elif value is not None:
             argv += [f"--conformance-{name}", str(value)]
     return argv

@@ -37,6 +37,7 @@ class RunSettings:
     baseline: dict | None = None  # the summary.json this run is compared with
     baseline_file: Path | None = None
     fail_on: str = "failures"  # "failures" | "new-failures": what makes the exit code 1
+    require_all: bool = False  # conformant with MUST rules not tested exits 4, not 0
 
     def includes_profile(self, profile: str) -> bool:
         """smoke < standard < deep: a deep run also runs the smoke and standard items."""
@@ -126,6 +127,7 @@ def build(
     waivers: str | None = None,
     baseline: str | None = None,
     fail_on: str = "failures",
+    require_all: bool = False,
 ) -> RunSettings:
     """Raises UsageError for a bad target file, selection, waiver file or baseline."""
     check_options(
@@ -144,4 +146,5 @@ def build(
         baseline=baseline_file.load(Path(baseline)) if baseline else None,
         baseline_file=Path(baseline).absolute() if baseline else None,
         fail_on=fail_on,
+        require_all=require_all,
     )
