@@ -56,13 +56,20 @@ def scenario_ids() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return met, broken
 
 
+# judged on every request sent, by the scenario runner and by fuzz.run_case
+EVERY_REQUEST = "every request (scenarios and generated cases)"
+
+
 def check_names() -> dict[str, list[str]]:
+    from conformance.catalog import ANSWERED_RULE_OF_OPERATION
     from conformance.checks import RULES_OF_CHECK
 
     found: dict[str, list[str]] = defaultdict(list)
     for name, rule_ids in sorted(RULES_OF_CHECK.items()):
         for rule_id in rule_ids:
             found[rule_id].append(name)
+    for rule_id in ANSWERED_RULE_OF_OPERATION.values():
+        found[rule_id].append(EVERY_REQUEST)
     return found
 
 

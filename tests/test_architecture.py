@@ -17,6 +17,7 @@ LAYER_OF = {
     "errors": "model",
     "contract_files": "model",
     "exchange": "engine",
+    "preflight": "engine",
     "redaction": "model",
     "scenarios": "engine",
     "fuzz": "engine",
