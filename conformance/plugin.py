@@ -36,9 +36,41 @@ def current_run():
     return _RUN
 
 
+def _runs_the_suite(config: pytest.Config) -> bool:
+    """The session collects conformance.suite (by --pyargs or by its path)."""
+    suite = Path(__file__).parent / "suite"
+    for arg in config.args:
+        name = arg.split("::")[0]
+        if name == "conformance.suite" or name.startswith("conformance.suite."):
+            return True
+        path = Path(name).absolute()
+        if path == suite or suite in path.parents:
+            return True
+    return False
+
+
+def _certify_the_embedded_mock(config: pytest.Config) -> None:
+    """Plain `pytest --pyargs conformance.suite`: the embedded mock, as `conformance run`
+    without a target (never a green run that certified nothing)."""
+    from conformance.certify import embedded_mock
+
+    running = embedded_mock()
+    target_file, base_url = running.__enter__()
+    config.stash[_MOCK] = running
+    config.option.conformance_target = str(target_file)
+    config.option.conformance_base_url = base_url
+    print(f"conformance: no --conformance-target: certifying the embedded mock at {base_url}",
+          flush=True)
+
+
+_MOCK = pytest.StashKey[object]()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     global _RUN
+    if not _active(config) and not _is_worker(config) and _runs_the_suite(config):
+        _certify_the_embedded_mock(config)
     if not _active(config):
         return
     from conformance.suite import settings as run_settings
@@ -92,6 +124,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A failed pre-flight deselects every item: nothing is certified, the reports say why."""
     if _RUN is None:
+        if any(item.nodeid and _in_suite(item) for item in items):
+            raise pytest.UsageError(
+                "conformance.suite: no certification run — give --conformance-target FILE"
+                " (or --conformance-base-url URL)")
         return
     if _is_worker(config):
         stopped = config.workerinput.get("conformance_stopped", False)
@@ -103,8 +139,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = []
 
 
+def _in_suite(item: pytest.Item) -> bool:
+    suite = Path(__file__).parent / "suite"
+    return suite in Path(str(item.path)).parents
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     global _RUN
+    running = config.stash.get(_MOCK, None)
+    if running is not None:
+        running.__exit__(None, None, None)
     run, _RUN = _RUN, None
     if run is not None and not _is_worker(config) and run.default_report_dir:
         from conformance.suite.settings import copy_to_latest

@@ -124,6 +124,7 @@ def build(
         "untested_must": untested,
         "require_all": require_all,
         "preflight": preflight or {},
+        "data_warnings": list(getattr(run, "data_warnings", ())),
         "suite_version": __version__,
         "profile": run.profile,
         "seed": run.seed,
@@ -222,6 +223,8 @@ def screen_lines(document: dict) -> list[str]:
         f" {tally.get(UNTESTED, 0)} not tested, {tally['skipped']} skipped,"
         f" {tally['inconclusive']} inconclusive"
     )
+    for warning in document.get("data_warnings", []):
+        lines.append(f"  DATA WARNING      {warning}")
     for product, checks in document.get("preflight", {}).items():
         for problem in checks["problems"]:
             lines.append(f"  PRE-FLIGHT [{product}] {problem}")
@@ -231,7 +234,7 @@ def screen_lines(document: dict) -> list[str]:
                  f"  (exit {document['exit_code']})")
     if document.get("untested_must") and document["verdict"] == CONFORMANT:
         lines.append("  not a clean pass: NOT TESTED above says what would test them;"
-                     " --require-all makes this exit 4")
+                     " --require-all makes this exit 6")
     reports = document["reports"]
     lines.append(f"reports: {reports['dir']}/summary.json, {reports['junit']}, {reports['html']}")
     return lines

@@ -21,7 +21,7 @@ from conformance.outcomes import Outcome, Status, TransportFailure
 CONFORMANT, NON_CONFORMANT, INCONCLUSIVE = "conformant", "non-conformant", "inconclusive"
 EXIT_CODES = {CONFORMANT: 0, NON_CONFORMANT: 1, INCONCLUSIVE: 3}
 # --require-all: a conformant run with MUST rules not tested exits with this code
-EXIT_UNTESTED = 4
+EXIT_UNTESTED = 6  # not 4 or 5: pytest uses them (usage error, no tests) for plain pytest runs
 # rule statuses, in the order a reader wants them. "untested" (shown as "not tested"): the rule
 # held wherever it was judged, but no source that could have seen it broken ran
 UNTESTED = "untested"
@@ -124,7 +124,7 @@ def untested_must(results: Iterable[RuleResult]) -> list[str]:
 
 
 def verdict_exit_code(verdict: str, untested: int, require_all: bool) -> int:
-    """The verdict's exit code; with `require_all`, conformant with untested MUST rules is 4."""
+    """The verdict's exit code; with `require_all`, conformant with untested MUST rules is 6."""
     if verdict == CONFORMANT and untested and require_all:
         return EXIT_UNTESTED
     return EXIT_CODES[verdict]

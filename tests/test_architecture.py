@@ -12,6 +12,7 @@ LAYER_OF = {
     "catalog": "model",
     "target": "model",
     "target_format": "model",
+    "target_data": "model",
     "auth": "model",
     "outcomes": "model",
     "errors": "model",

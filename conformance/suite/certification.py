@@ -87,6 +87,8 @@ class Certification:
     def run_preflight(self) -> None:
         """conformance.preflight per product; a problem or an unreachable product stops the
         run before any item (the reports are still written, listing every pre-flight call)."""
+        for warning in self.run.data_warnings:
+            print(f"conformance: warning: {warning}", file=sys.stderr)
         self.preflight = preflight.run(self.run.target, self.run.seed)
         for name, check in self.preflight.items():
             if check.unreachable:

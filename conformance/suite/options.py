@@ -31,7 +31,7 @@ RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
                  "help": "failures: exit 1 on any MUST failure; new-failures: only on one the"
                          " baseline did not have (needs --baseline)"}),
     ("require-all", {"action": "store_true", "default": False,
-                     "help": "acceptance runs: exit 4 when the target is conformant but some"
+                     "help": "acceptance runs: exit 6 when the target is conformant but some"
                              " MUST rules were not tested (their breaking side needs data)"}),
 )
 

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformance import target_data
 from conformance.catalog import load_rules
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
@@ -37,7 +38,9 @@ class RunSettings:
     baseline: dict | None = None  # the summary.json this run is compared with
     baseline_file: Path | None = None
     fail_on: str = "failures"  # "failures" | "new-failures": what makes the exit code 1
-    require_all: bool = False  # conformant with MUST rules not tested exits 4, not 0
+    require_all: bool = False  # conformant with MUST rules not tested exits 6, not 0
+    # target data that cannot enable the rule it is there for (target_data.warnings)
+    data_warnings: tuple[str, ...] = ()
 
     def includes_profile(self, profile: str) -> bool:
         """smoke < standard < deep: a deep run also runs the smoke and standard items."""
@@ -147,4 +150,6 @@ def build(
         baseline_file=Path(baseline).absolute() if baseline else None,
         fail_on=fail_on,
         require_all=require_all,
+        data_warnings=tuple(w for name, product in loaded.products.items()
+                            for w in target_data.warnings(name, product.data)),
     )
