@@ -36,7 +36,9 @@ def test_the_mock_is_certified_conformant_with_valid_reports(tmp_path):
     document = summary_of(tmp_path)
     assert document["verdict"] == "conformant" and document["seed"] == 11
     assert "conformance: seed 11" in done.stdout and "verdict: CONFORMANT" in done.stdout
-    assert {r["status"] for r in document["rules"]} <= {"passed", "warning", "skipped"}
+    # smoke leaves some breaking sides to `standard`: those rules are "untested", not passed
+    assert {r["status"] for r in document["rules"]} <= {"passed", "warning", "skipped", "untested"}
+    assert document["verdict_line"].startswith("conformant")
     assert document["target"]["products"]["po"]["credentials_from"]
     junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
     assert junit.is_file() and html.is_file()

@@ -148,7 +148,7 @@ def test_2_a_request_never_answered_fails_the_answer_rule_with_its_curl_line(
 
 
 def test_2_a_target_killed_mid_run_is_inconclusive_counting_the_requests_lost(tmp_path):
-    with start_in_thread("127.0.0.1", 0) as mock, Front(mock.base_url, dies_after=40) as front:
+    with start_in_thread("127.0.0.1", 0) as mock, Front(mock.base_url, dies_after=15) as front:
         done = conformance_run("--base-url", front.url, "--api", "gep", "--profile", "smoke",
                                "--report-dir", str(tmp_path),
                                env={**os.environ, **DEMO_CREDENTIALS})
