@@ -14,7 +14,8 @@ PROFILES = ("smoke", "standard", "deep")
 # (name, argparse/pytest keyword arguments); the pytest option is --conformance-<name>
 RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("target", {"metavar": "FILE",
-                "help": "target file (TOML); `conformance run` without one certifies the mock"}),
+                "help": "target file (TOML); without one (and without --base-url) the embedded"
+                        " mock is certified"}),
     ("base-url", {"metavar": "URL",
                   "help": "fill every empty base_url (alone: reference.toml's data on one URL)"}),
     ("api", {"metavar": "LIST", "help": "products to run, e.g. gep,po (default: all in the file)"}),

@@ -149,10 +149,15 @@ def test_plain_pytest_under_xdist_gives_the_same_verdict(tmp_path):
     assert "PO-ECHOES-IDENTIFIERS" in verdicts[0][2]
 
 
-def test_the_alternate_latitude_variant_is_conformant_too(tmp_path):
-    """The mock's other reasonable choices (where the documents leave one) fail no rule."""
+@pytest.mark.parametrize("variant", ["reference", "alternate"])
+def test_both_latitude_variants_are_conformant_with_every_must_rule_tested(tmp_path, variant):
+    """The mock's other reasonable choices (where the documents leave one) fail no rule, and
+    every MUST rule is tested on its breaking side (--require-all would exit 6 otherwise)."""
     done = conformance_run(
-        "--mock-variant", "alternate", "--seed", "5", "--report-dir", str(tmp_path)
+        "--mock-variant", variant, "--seed", "5", "--require-all", "--report-dir", str(tmp_path)
     )
     document = summary_of(tmp_path)
     assert (done.returncode, document["verdict"]) == (0, "conformant"), failed_rules(document)
+    assert document["untested_must"] == [] and document["verdict_line"] == "conformant"
+    must = [r for r in document["rules"] if r["level"] == "MUST"]
+    assert {r["status"] for r in must} == {"passed"}
