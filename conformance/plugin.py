@@ -69,7 +69,11 @@ _MOCK = pytest.StashKey[object]()
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     global _RUN
-    if not _active(config) and not _is_worker(config) and _runs_the_suite(config):
+    if _is_worker(config):  # the controller's target (the embedded mock's, when it chose it)
+        for name in ("conformance_target", "conformance_base_url"):
+            if config.workerinput.get(name):
+                setattr(config.option, name, config.workerinput[name])
+    elif not _active(config) and _runs_the_suite(config):
         _certify_the_embedded_mock(config)
     if not _active(config):
         return

@@ -30,11 +30,6 @@ OPERATIONS_OF_PRODUCT = {
     "po": ("modifyPurchaseOrder",),
     "smat": ("createUpdateProgressPayEvents",),
 }
-NO_SERVER_ERROR_RULE = {
-    "gep": "GEP-NO-SERVER-ERROR",
-    "po": "PO-NO-SERVER-ERROR",
-    "smat": "SMAT-NO-SERVER-ERROR",
-}
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,9 @@ class Certification:
         node.workerinput["conformance_seed"] = self.run.seed
         node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
         node.workerinput["conformance_stopped"] = self.stopped
+        option = self.config.option
+        node.workerinput["conformance_target"] = option.conformance_target
+        node.workerinput["conformance_base_url"] = option.conformance_base_url
 
 
     # ---------------------------------------------------------------- while items run
