@@ -131,9 +131,10 @@ def verdict_exit_code(verdict: str, untested: int, require_all: bool) -> int:
 
 
 def verdict_line(verdict: str, untested: int) -> str:
-    """The verdict as a reader sees it: never a clean pass while MUST rules were not tested."""
-    if verdict == CONFORMANT and untested:
-        return f"{CONFORMANT}, {untested} MUST rule{'s' * (untested != 1)} not tested"
+    """The verdict as a reader sees it, with how many MUST rules were not tested: never a clean
+    pass while some were not."""
+    if untested:
+        return f"{verdict}, {untested} MUST rule{'s' * (untested != 1)} not tested"
     return verdict
 
 

@@ -112,6 +112,8 @@ def test_a_rule_held_only_on_its_accepting_side_is_not_tested_naming_the_enablin
     assert untested_must(results) == ["PO-NOT-AUTHORIZED"]
     assert fold_verdict(results, {}) == CONFORMANT
     assert verdict_line(CONFORMANT, 1) == "conformant, 1 MUST rule not tested"
+    assert verdict_line(NON_CONFORMANT, 2) == "non-conformant, 2 MUST rules not tested"
+    assert verdict_line(CONFORMANT, 0) == "conformant"
     assert verdict_exit_code(CONFORMANT, 1, require_all=False) == 0
     assert verdict_exit_code(CONFORMANT, 1, require_all=True) == EXIT_UNTESTED == 6
     assert verdict_exit_code(NON_CONFORMANT, 1, require_all=True) == 1
