@@ -103,6 +103,12 @@ class _Probe:
         return None
 
 
+def _short(answer: Answer) -> str:
+    """HTTP 400 '{"errors": …' — the answer in a few words, for a one-line problem."""
+    body = " ".join(answer.text.split())
+    return f"HTTP {answer.status} {body[:80]!r}{'…' if len(body) > 80 else ''}"
+
+
 def _first_request(scenario_id: str, product: ProductTarget, rng: random.Random):
     scenario = next(s for s in load_scenarios() if s.id == scenario_id)
     if missing_need(scenario, product):
@@ -131,7 +137,7 @@ def _scenario_checks(probe: _Probe, rng: random.Random) -> None:
             continue  # 404: judged with the other paths below; 5xx: the run judges it
         problem = probe.setup_problem(key, answer)
         if problem is None and evaluate("accepted", ctx) is not None:
-            problem = f"{key}: the target does not accept it ({answer.brief()[:160]}) — {fix}"
+            problem = f"{key}: the target does not accept it ({_short(answer)}) — {fix}"
         if problem and problem not in probe.result.problems:
             probe.result.problems.append(problem)
 
@@ -176,7 +182,7 @@ def _smat_checks(probe: _Probe, rng: random.Random) -> None:
         if answer.status < 500:
             probe.result.problems.append(
                 "smat.data.po_id, existing_event: the target refused them"
-                f" ({answer.brief()[:160]}) — name an open PO of project/discipline/language"
+                f" ({_short(answer)}) — name an open PO of project/discipline/language"
                 " and one of its events")
         return
     body = answer.json

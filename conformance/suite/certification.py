@@ -162,6 +162,9 @@ class Certification:
             for p in ("gep", "po", "smat")
             if p not in self.run.target.products
         }
+        if self.stopped:  # nothing was certified: one reason, not one per rule
+            not_run.update(dict.fromkeys(self.run.target.products, "not certified: the"
+                                         " pre-flight stopped the run"))
         # xdist delivers items in any order; sorted by source (stable), the evidence kept per
         # rule is a serial run's
         outcomes, lost = settle_answers(sorted(self.outcomes, key=lambda o: o.source_id))
