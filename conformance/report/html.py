@@ -165,7 +165,8 @@ def page_postfix(document: Mapping) -> list[str]:
         failures_html(document, ("failed", "warning"), "Failures and evidence", "failures")
     )
     parts.append(failures_html(document, ("waived",), "Waived deviations", "waived"))
-    parts.append(parts.pop(0))  # the pre-flight last: a reader wants the failures first
+    if not any(c["problems"] for c in (document.get("preflight") or {}).values()):
+        parts.append(parts.pop(0))  # a clean pre-flight last: a reader wants failures first
     return [p for p in parts if p]
 
 
