@@ -61,6 +61,7 @@ class Rule:
     @property
     def about_answers(self) -> bool:
         return self.about == "answers"
+    why_should: str | None = None  # why a SHOULD is not a MUST (a message text, an implication)
 
     @property
     def products(self) -> tuple[str, ...]:
@@ -103,6 +104,7 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
             latitude=entry.get("latitude"),
             needs=entry.get("needs"),
             about=entry.get("about", "requests"),
+            why_should=entry.get("why_should"),
         )
     return rules
 

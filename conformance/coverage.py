@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from conformance.catalog import load_rules
+from conformance.catalog import ANSWERED_RULE_OF_OPERATION, load_rules
 from conformance.contract_files import specs_dir
 
 SPEC_FILES = ("gep-smart.yaml", "po-service.yaml", "smart-materials.yaml")
@@ -58,10 +58,109 @@ def scenario_ids() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
 
 # judged on every request sent, by the scenario runner and by fuzz.run_case
 EVERY_REQUEST = "every request (scenarios and generated cases)"
+EVERY_REQUEST_RULES = frozenset(ANSWERED_RULE_OF_OPERATION.values())
+# Why a rule is tested at one place only (no list position to vary), by rule id.
+ONE_PLACE = {
+    "POR-TYPES-ENFORCED": "the shape of the whole body (model a list of objects)",
+    "CONTACT-TYPES-ENFORCED": "the shape of the whole body (a list of contact objects)",
+    "ORG-TYPES-ENFORCED": "one field of the item (thresholdAmount, managerCode as a list)",
+    "ORG-MANAGER-MANDATORY": "the list itself (missing or empty), not an entry of it",
+    "PO-AUTHREQUIRE-Y-OR-N": "a field of the collection, not of a data item",
+    "PO-ONLY-AUTHORISED-PO": "needs one unauthorised PO; tested as one item",
+    "PO-NOT-AUTHORIZED": "a property of the call (its credentials)",
+    "PO-CREDENTIALS-REQUIRED": "a property of the call (its credentials)",
+    "PO-JSON-SUPPORTED": "a property of the call (its media type)",
+    "PO-XML-SUPPORTED": "a property of the call (its media type)",
+    "SMAT-BEARER-REQUIRED": "a property of the call (its token)",
+    "SMAT-PRIVILEGE-REQUIRED": "a property of the call (its token)",
+    "SMAT-UNKNOWN-PO-REJECTED": "a property of the call (the PO in the path)",
+    "SMAT-APPROVED-AGREEMENT-FROZEN": "a property of the PO, whatever the event",
+    "SMAT-LOCKED-FIELDS-FROZEN": "a property of the stored event; every field is varied instead",
+    "SMAT-INDICATOR-DEFAULTS": "a property of each new event; every field is varied instead",
+}
+# Rules naming several fields whose scenario files already take one field each.
+FIELD_FILES = {
+    "SMAT-EVENT-FIELDS-MANDATORY": "one scenario file per field (AttpId, OrderSeq, PpeCode)",
+    "SMAT-INDICATORS-Y-OR-N": "one scenario file per indicator (the four)",
+    "SMAT-TYPES-ENFORCED": "one scenario file per field (AttpId, OrderSeq, PaymentPercent, "
+                           "PaymentWeeks)",
+    "ORG-ORGENTITY-FIELDS-MANDATORY": "one scenario file per field (entityType, lobEntityCode, "
+                                      "entityCode)",
+    "ORG-ORGENTITY-CODES-KNOWN": "one scenario file per field (entityType, lobEntityCode)",
+    "PO-ECHOES-IDENTIFIERS": "the three echoes judged in every PO answer",
+}
+ORG_BATCH = ("the item of a one-item batch; positions are varied on managerCode[] and "
+             "orgEntities[] (a batch of items may succeed in part)")
+
+
+def dimensions() -> dict[str, dict[str, str]]:
+    """Rule id -> {boundary, positions, fields, media}: how each is tested, or why it cannot be."""
+    from conformance.scenarios import load_scenarios
+
+    scenarios = load_scenarios()
+    by_kind: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for scenario in scenarios:
+        kind = scenario.family.rsplit("-", 1)[-1] if scenario.family else "file"
+        for rule_id in scenario.breaks:
+            by_kind[(rule_id, kind)].add(scenario.family)
+    xml = {r for s in scenarios for r in s.rules
+           if any(step.request.get("format") == "xml" or "xml" in str(
+               step.request.get("content_type", "")) for step in s.steps)}
+    json_rules = {r for s in scenarios for r in s.rules
+                  if any(step.request.get("format") != "xml" and "xml" not in str(
+                      step.request.get("content_type", "")) for step in s.steps)}
+    limited = {r for r, places in spec_places().items() for place in places
+               if "-MAX-" in r and _has_limit(place)}
+    broken = {r for s in scenarios for r in s.breaks}
+    result = {}
+    for rule in load_rules().values():
+        rid = rule.id
+        row = {}
+        if by_kind.get((rid, "boundary")):
+            row["boundary"] = "at the maximum and past it"
+        elif rid in limited:
+            row["boundary"] = "**not tested**"
+        else:
+            row["boundary"] = "n/a: no documented maximum"
+        if by_kind.get((rid, "positions")):
+            row["positions"] = "first, middle, last"
+        elif rid not in broken:
+            row["positions"] = "n/a: no request breaks it (an answer or behaviour rule)"
+        elif rid.startswith("ORG-") and rid not in ONE_PLACE:
+            row["positions"] = f"one place: {ORG_BATCH}"
+        else:
+            row["positions"] = f"one place: {ONE_PLACE.get(rid, 'a property of the call')}"
+        tables = sorted(f for (r, k), fams in by_kind.items() if r == rid and k != "file"
+                        for f in fams if f and not f.endswith(("boundary", "positions", "twins")))
+        if tables:
+            row["fields"] = "one scenario per field: " + ", ".join(f"`{f}`" for f in tables)
+        else:
+            row["fields"] = FIELD_FILES.get(rid, "n/a: the rule names one field")
+        if rule.products != ("po",) and "po" not in rule.products:
+            row["media"] = "n/a: JSON only (the document names one media type)"
+        elif rid == "PO-JSON-SUPPORTED":
+            row["media"] = "n/a: the JSON half of the pair (XML: PO-XML-SUPPORTED)"
+        elif rid == "PO-XML-SUPPORTED":
+            row["media"] = "n/a: the XML half of the pair (JSON: PO-JSON-SUPPORTED)"
+        elif (rid in xml and rid in json_rules) or rid in EVERY_REQUEST_RULES:
+            row["media"] = "JSON and XML"
+        else:
+            row["media"] = "**JSON only**" if rid in json_rules else "**XML only**"
+        result[rid] = row
+    return result
+
+
+def _has_limit(place: str) -> bool:
+    name, _, pointer = place.partition("#")
+    node = yaml.safe_load((specs_dir() / name).read_text(encoding="utf-8"))
+    for part in pointer.strip("/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    branches = [node, *node.get("anyOf", []), *node.get("oneOf", [])]
+    return any("maxLength" in b or "maximum" in b for b in branches if isinstance(b, dict))
 
 
 def check_names() -> dict[str, list[str]]:
-    from conformance.catalog import ANSWERED_RULE_OF_OPERATION
     from conformance.checks import RULES_OF_CHECK
 
     found: dict[str, list[str]] = defaultdict(list)
@@ -106,6 +205,21 @@ def render() -> str:
             f"{_cell(specs.get(rule.id, []), 3)} | {_cell(met.get(rule.id, []))} | "
             f"{_cell(broken.get(rule.id, []))} | {_cell(checks.get(rule.id, []))} |"
         )
+    lines += [
+        "",
+        "## Dimensions: where each rule is varied",
+        "",
+        "From `specs/scenario-families.yaml` (constraint-driven scenarios) and the scenario files:",
+        "a documented maximum tested from both sides, a per-item rule at every position of a list,",
+        "a rule naming several fields once per field, a PO rule in both media types. A cell says",
+        "how the rule is tested on that dimension, or why it cannot be.",
+        "",
+        "| rule | boundary | list positions | fields | media types |",
+        "|---|---|---|---|---|",
+    ]
+    for rule_id, row in dimensions().items():
+        lines.append(f"| `{rule_id}` | {row['boundary']} | {row['positions']} | {row['fields']} "
+                     f"| {row['media']} |")
     untested = [r.id for r in rules.values() if not met.get(r.id) and not checks.get(r.id)]
     lines += ["", "## Rules nothing judges yet", ""]
     lines += [f"- `{rule_id}`" for rule_id in untested] or ["None: every rule is judged."]

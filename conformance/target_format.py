@@ -56,6 +56,12 @@ DATA_FIELDS: dict[str, dict[str, tuple[Any, bool, str]]] = {
         "entity_codes": ("strs", True, "a list of org entity codes the instance knows"),
         "manager_codes": ("strs", True, "a list of manager codes the instance knows"),
         "currency_codes": ("strs", True, "a list of currency codes the instance knows"),
+        "max_length_entity_code": (
+            "str50",
+            False,
+            "a known org entity code of exactly 50 characters (003: Max length for Entity Code "
+            "is 50); enables the accepted side of ORG-ENTITY-CODE-MAX-50",
+        ),
         "structures": (
             ("tables", _STRUCTURE),
             True,
@@ -111,6 +117,7 @@ _EXPECTED = {
     "bool": "true or false",
     "strs": "a non-empty list of strings",
     "code": "a string or an integer",
+    "str50": "a string of exactly 50 characters",
     "table": "a table",
     "tables": "a non-empty list of tables",
 }
@@ -140,6 +147,8 @@ def _fits(kind: str, value: Any) -> bool:
         return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
     if kind == "code":
         return _fits("str", value) or _fits("int", value)
+    if kind == "str50":
+        return isinstance(value, str) and len(value) == 50
     if kind == "table":
         return isinstance(value, dict)
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)

@@ -155,6 +155,57 @@ FAULTS: tuple[Fault, ...] = (
           "JSON answers are sent with Content-Type text/plain"),
     Fault("smat-500-on-null-event", "SMAT-NO-SERVER-ERROR",
           "a null or non-object item in the PPE list gets HTTP 500"),
+    # ------------------------------------------- the kinds a suite misses without targeted cases
+    # A boundary refused from the accepting side (the limit checked with >= instead of >).
+    Fault("org-entity-code-max-exclusive", "ORG-ENTITY-CODE-MAX-50",
+          "a known entityCode of exactly 50 characters is refused as too long"),
+    Fault("org-currency-max-exclusive", "ORG-CURRENCY-MAX-3",
+          "a known currencyCode of exactly 3 characters is refused as too long"),
+    Fault("smat-orderseq-max-exclusive", "SMAT-ORDERSEQ-MAX-99999",
+          "an OrderSeq of exactly 99999 is refused as above the maximum"),
+    Fault("smat-ppecode-max-exclusive", "SMAT-PPECODE-MAX-10",
+          "a PpeCode of exactly 10 characters is refused as too long"),
+    Fault("smat-description-max-exclusive", "SMAT-DESCRIPTION-MAX-500",
+          "a Description of exactly 500 characters is refused as too long"),
+    # A list validated at its first item only.
+    Fault("por-checks-first-item-only", "POR-UNKNOWN-ORDER-REJECTED",
+          "only the first model item's key is looked up: an unknown order later in the list "
+          "is accepted"),
+    Fault("contact-checks-first-item-only", "CONTACT-STATUS-MANDATORY",
+          "only the first item's interfaceStatus is checked: an empty one later is accepted"),
+    Fault("org-manager-codes-first-only", "ORG-MANAGER-KNOWN",
+          "only managerCode[0] is looked up: an unknown manager later in the list is accepted"),
+    Fault("org-orgentities-first-only", "ORG-ORGENTITY-CODES-KNOWN",
+          "only orgEntities[0] has its entityType and lobEntityCode looked up"),
+    Fault("po-data-first-item-only", "PO-ONLY-EXISTING-PO",
+          "only data[0]'s PO is looked up: an unknown PO later in data is answered as modified"),
+    Fault("po-commodities-first-item-only", "PO-TYPES-ENFORCED",
+          "only commodityList[0] is type-checked: a non-numeric quantity later is accepted"),
+    Fault("smat-indicators-first-event-only", "SMAT-INDICATORS-Y-OR-N",
+          "only PPE[0]'s indicators are checked for Y or N"),
+    # One field of a group left out.
+    Fault("smat-locked-dates-unprotected", "SMAT-LOCKED-FIELDS-FROZEN",
+          "a locked event's PlanCompletionDate and PaymentDate may change (the other nine "
+          "protected fields are kept)"),
+    Fault("org-orgentity-lob-not-mandatory", "ORG-ORGENTITY-FIELDS-MANDATORY",
+          "an orgEntities item without lobEntityCode is accepted (entityType stays mandatory)"),
+    # A documented default not applied (for one field of the four).
+    Fault("smat-paid-indicator-default-missing", "SMAT-INDICATOR-DEFAULTS",
+          "a new event sent without PaidInd is stored with PaidInd null (the other three "
+          "default to N)"),
+    # A rule kept for one media type and broken for the other.
+    Fault("po-xml-credentials-not-checked", "PO-CREDENTIALS-REQUIRED",
+          "an application/xml request without credentials is served (JSON ones get 401)"),
+    Fault("po-xml-numbers-not-checked", "PO-TYPES-ENFORCED",
+          "in an XML body, non-numeric text in a number field is read as absent and accepted"),
+    Fault("po-json-draft-po-modified", "PO-ONLY-AUTHORISED-PO",
+          "a JSON modification of an unauthorised PO succeeds (the XML path refuses it)"),
+    # The right object: an update landing elsewhere, a mixed call applied in part.
+    Fault("smat-update-lands-on-next-event", "SMAT-UPSERT",
+          "an update of an existing event is applied to the PO's next event (an index off by "
+          "one)"),
+    Fault("smat-mixed-call-skips-new-events", "SMAT-UPSERT",
+          "a call holding an existing event updates it and drops the new events sent with it"),
 )
 
 FAULTS_BY_NAME: dict[str, Fault] = {fault.name: fault for fault in FAULTS}

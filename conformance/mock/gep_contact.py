@@ -18,7 +18,7 @@ def items_of(body: object, ctx: MockContext) -> list:
     return body
 
 
-def check_item(item: object, ctx: MockContext) -> list[Problem]:
+def check_item(item: object, ctx: MockContext, index: int = 0) -> list[Problem]:
     if not isinstance(item, dict):
         return [Problem("Validation", "Each item must be an object")]
     problems = []
@@ -28,7 +28,9 @@ def check_item(item: object, ctx: MockContext) -> list[Problem]:
             problems.append(Problem("Validation", "Client Contact Code is mandatory"))
     elif code not in ctx.store.contacts:
         problems.append(Problem("Validation", "Invalid Client Contact Code"))
-    if is_blank(item.get("interfaceStatus")) and not ctx.faults.on("contact-empty-status-accepted"):
+    lenient = ctx.faults.on("contact-empty-status-accepted") or (
+        index > 0 and ctx.faults.on("contact-checks-first-item-only"))
+    if is_blank(item.get("interfaceStatus")) and not lenient:
         text = ("Status required" if ctx.faults.on("contact-messages-reworded")
                 else "Interface Status is Mandatory")
         problems.append(Problem("Validation", text))

@@ -37,7 +37,7 @@ class BodyRejected(Exception):
 @dataclass(frozen=True)
 class GepOperation:
     items_of: Callable[[object, MockContext], list]  # may raise BodyRejected
-    check_item: Callable[[object, MockContext], list[Problem]]
+    check_item: Callable[[object, MockContext, int], list[Problem]]  # item, ctx, its position
     key_of: Callable[[object], str | None]
     success_key_of: Callable[[dict, MockContext], str | None]  # None: not listed
     apply_item: Callable[[dict, MockContext], None]
@@ -119,7 +119,7 @@ def answer_batch(op: GepOperation, body: object, ctx: MockContext) -> Response:
         empty = Problem("Validation", "At least one item is required")
         return rejection(ctx, [error_entry("Validation", [empty], ctx)])
     with ctx.store.lock:
-        checked = [(item, op.check_item(item, ctx)) for item in items]
+        checked = [(item, op.check_item(item, ctx, n)) for n, item in enumerate(items)]
         failing = [(item, problems) for item, problems in checked if problems]
         bad_keys = {op.key_of(item) for item, _ in failing} - {None}
         if ctx.variant.gep_whole_batch:

@@ -27,7 +27,7 @@ def _entity_code(code: object, ctx: MockContext) -> list[Problem]:
     if is_blank(code):
         mandatory = _v("Entity Code is mandatory")
         return [] if faults.on("org-entity-code-not-mandatory") else [mandatory]
-    if len(code) > 50:
+    if len(code) > 50 or (len(code) == 50 and faults.on("org-entity-code-max-exclusive")):
         return [] if faults.on("org-entity-code-no-max-length") else [
             _v("Max length for Entity Code is 50")]
     if code not in ctx.store.entities and not faults.on("org-accepts-unknown-entity"):
@@ -46,6 +46,8 @@ def _managers(managers: object, ctx: MockContext) -> list[Problem]:
         return [_v("Manager Code must be a list of strings")]
     if faults.on("org-accepts-unknown-manager"):
         return [] if all(is_text(m) for m in managers) else [_v("Invalid Manager Code")]
+    if ctx.faults.on("org-manager-codes-first-only"):  # the rest are only type-checked
+        managers = managers[:1] + [m for m in managers[1:] if not is_text(m)]
     if any(not is_text(m) or m not in ctx.store.managers for m in managers):
         return [_v("Invalid Manager Code")]
     return []
@@ -56,7 +58,7 @@ def _currency(currency: object, ctx: MockContext) -> list[Problem]:
         return []
     if not is_text(currency):
         return [_v("Invalid Currency Code")]
-    if len(currency) > 3:
+    if len(currency) > 3 or (len(currency) == 3 and ctx.faults.on("org-currency-max-exclusive")):
         return [] if ctx.faults.on("org-currency-no-max-length") else [
             _v("Max length for Currency Code is 3")]
     if currency not in ctx.store.currencies and not ctx.faults.on("org-accepts-unknown-currency"):
@@ -75,7 +77,8 @@ def _structure(name: object, ctx: MockContext) -> tuple[list[Problem], tuple | N
     return [], members
 
 
-def _member(member: object, members: tuple | None, ctx: MockContext) -> list[Problem]:
+def _member(member: object, members: tuple | None, ctx: MockContext,
+            index: int = 0) -> list[Problem]:
     if not isinstance(member, dict):
         return [_v("Each orgEntities item must be an object")]
     faults = ctx.faults
@@ -91,16 +94,20 @@ def _member(member: object, members: tuple | None, ctx: MockContext) -> list[Pro
         (lob, "LOB Entity Code is mandatory", ctx.store.lob_entity_codes,
          "Invalid LOB Entity Code"),
     ):
+        lob_left_out = faults.on("org-orgentity-lob-not-mandatory") and mandatory.startswith("LOB")
         if is_blank(value):
-            if not faults.on("org-orgentity-fields-not-mandatory"):
+            if not faults.on("org-orgentity-fields-not-mandatory") and not lob_left_out:
                 problems.append(_v(mandatory))
-        elif value not in known and not faults.on("org-accepts-unknown-entity-type"):
+        elif value not in known and not faults.on("org-accepts-unknown-entity-type") and not (
+            index > 0 and faults.on("org-orgentities-first-only")
+        ):
             problems.append(_v(invalid))
     if not isinstance(member.get("isDefault"), bool | None):
         problems.append(_v("isDefault must be a boolean"))
     if problems or members is None or faults.on("org-structure-members-not-checked"):
         return problems
-    codes_only = faults.on("org-accepts-unknown-entity-type")  # the defect skips type and LOB
+    codes_only = faults.on("org-accepts-unknown-entity-type") or (  # the defect skips type, LOB
+        index > 0 and faults.on("org-orgentities-first-only"))
     if not any((not code or m.entity_code == code)
                and (codes_only or not kind or m.entity_type == kind)
                and (codes_only or not lob or m.lob_entity_code == lob) for m in members):
@@ -118,7 +125,7 @@ def _threshold(amount: object, ctx: MockContext) -> list[Problem]:
     return [_v("Threshold Amount must be a number")]
 
 
-def check_item(item: object, ctx: MockContext) -> list[Problem]:
+def check_item(item: object, ctx: MockContext, index: int = 0) -> list[Problem]:
     if not isinstance(item, dict):
         return [_v("Each item must be an object")]
     structure_problems, members = _structure(item.get("structureName"), ctx)
@@ -134,8 +141,8 @@ def check_item(item: object, ctx: MockContext) -> list[Problem]:
     org_entities = item.get("orgEntities")
     if org_entities is not None and not isinstance(org_entities, list):
         problems.append(_v("orgEntities must be a list"))
-    for member in org_entities if isinstance(org_entities, list) else []:
-        problems += _member(member, members, ctx)
+    for n, member in enumerate(org_entities if isinstance(org_entities, list) else []):
+        problems += _member(member, members, ctx, n)
     if problems and ctx.faults.on("org-messages-generic-only"):
         return [Problem(p.category, "Bad request") for p in problems]
     return problems

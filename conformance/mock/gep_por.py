@@ -31,7 +31,7 @@ def items_of(body: object, ctx: MockContext) -> list:
     return model
 
 
-def check_item(item: object, ctx: MockContext) -> list[Problem]:
+def check_item(item: object, ctx: MockContext, index: int = 0) -> list[Problem]:
     if not isinstance(item, dict):
         return [Problem("Validation", "Each model item must be an object")]
     mandatory, unknown = _texts(ctx)
@@ -40,7 +40,9 @@ def check_item(item: object, ctx: MockContext) -> list[Problem]:
     if is_blank(key):
         if not ctx.faults.on("por-key-not-mandatory") or not is_optional_text(key):
             problems.append(Problem("Validation", mandatory))
-    elif key not in ctx.store.orders and not ctx.faults.on("por-accepts-unknown-order"):
+    elif key not in ctx.store.orders and not ctx.faults.on("por-accepts-unknown-order") and not (
+        index > 0 and ctx.faults.on("por-checks-first-item-only")
+    ):
         problems.append(Problem("POR_INVALID", unknown))
     problems += [Problem("Validation", f"{name} must be a string")
                  for name in TEXT_FIELDS if not is_optional_text(item.get(name))]

@@ -64,7 +64,8 @@ def _response(item: dict, po: PoRecord | None, txn: object, errors: list, status
             "processStatus": status, "sourceTxnId": txn}
 
 
-def _business_errors(item: dict, ctx: MockContext) -> tuple[PoRecord | None, list]:
+def _business_errors(item: dict, ctx: MockContext, index: int = 0,
+                     is_xml: bool = False) -> tuple[PoRecord | None, list]:
     internal, external = item.get("poInternalNumber"), item.get("poExternalNumber")
     if not (internal or external):
         return None, [("PO_NUMBER_MISSING", "poInternalNumber or poExternalNumber is required")]
@@ -72,10 +73,13 @@ def _business_errors(item: dict, ctx: MockContext) -> tuple[PoRecord | None, lis
     if po is not None and external and po.external_number != external:
         po = None
     if po is None:
-        if ctx.faults.on("po-accepts-unknown-po"):
+        if ctx.faults.on("po-accepts-unknown-po") or (
+            index > 0 and ctx.faults.on("po-data-first-item-only")
+        ):
             return PoRecord(internal or "", external or "", "AUTHORISED", ""), []
         return None, [("PO_NOT_FOUND", "Purchase order does not exist")]
-    if po.status != "AUTHORISED" and not ctx.faults.on("po-modifies-draft-po"):
+    json_lenient = ctx.faults.on("po-json-draft-po-modified") and not is_xml
+    if po.status != "AUTHORISED" and not ctx.faults.on("po-modifies-draft-po") and not json_lenient:
         return po, [("PO_NOT_AUTHORISED", f"Purchase order is not authorised (status {po.status})")]
     if item.get("buyerId") and item["buyerId"] != po.buyer_id:
         return po, [("BUYER_MISMATCH", "Purchase order belongs to another buyer")]
@@ -104,6 +108,7 @@ def _rejected(request, ctx, pairs, txn, http_status) -> Response:
 
 
 def _modify(request: Request, ctx: MockContext, collection: object) -> Response:
+    is_xml = is_xml_media_type(media_type(request))
     txn = collection.get("sourceTxnId") if isinstance(collection, dict) else None
     invalid_status = ctx.variant.po_invalid_input_http
     try:
@@ -114,7 +119,7 @@ def _modify(request: Request, ctx: MockContext, collection: object) -> Response:
         return _rejected(request, ctx, [("NO_DATA", "data must hold at least one PO")], txn,
                          invalid_status)
     with ctx.store.lock:
-        checked = [(item, *_business_errors(item, ctx)) for item in items]
+        checked = [(item, *_business_errors(item, ctx, n, is_xml)) for n, item in enumerate(items)]
         failed = any(errors for _, _, errors in checked)
         if failed and ctx.faults.on("po-rejection-without-errors"):
             return _rejected(request, ctx, [], txn, 200)
@@ -147,7 +152,8 @@ async def _read_collection(request: Request, ctx: MockContext) -> object:
     if is_xml_media_type(declared):
         if ctx.faults.on("po-xml-refused"):
             raise BadBody("application/xml is not supported", status=415)
-        return collection_from_xml(parse_xml(await read_body(request)))
+        lenient = ctx.faults.on("po-xml-numbers-not-checked")
+        return collection_from_xml(parse_xml(await read_body(request)), lenient)
     if declared and not is_json_media_type(declared):
         raise BadBody(f"Unsupported Content-Type {declared!r}", status=415)
     return parse_json(await read_body(request))
@@ -155,6 +161,8 @@ async def _read_collection(request: Request, ctx: MockContext) -> object:
 
 async def modify(request: Request, ctx: MockContext) -> Response:
     access = po_access(request, ctx.variant.seed.credentials)
+    if ctx.faults.on("po-xml-credentials-not-checked") and is_xml_media_type(media_type(request)):
+        access = Access.ALLOWED  # the XML controller was left without the auth filter
     if access is Access.UNAUTHENTICATED and not ctx.faults.on("po-auth-not-enforced"):
         pairs = [("UNAUTHORIZED", "Request does not have sufficient credentials.")]
         return _rejected(request, ctx, pairs, None, 401)

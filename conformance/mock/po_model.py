@@ -63,23 +63,27 @@ def _as_list(value: object, fields: tuple[str, ...]) -> object:
     return value if isinstance(value, list) else [value]
 
 
-def _typed_from_xml(item: object, numbers: tuple[str, ...]) -> object:
+def _typed_from_xml(item: object, numbers: tuple[str, ...], lenient: bool = False) -> object:
+    """Numbers parsed from text; `lenient` (a planted fault) reads bad number text as absent."""
     if not isinstance(item, dict):
         return None if item == "" else item
-    return {k: _number_from_text(v) if k in numbers else v for k, v in item.items()}
+    typed = {k: _number_from_text(v) if k in numbers else v for k, v in item.items()}
+    if lenient:
+        typed = {k: None if k in numbers and isinstance(v, str) else v for k, v in typed.items()}
+    return typed
 
 
-def collection_from_xml(document: object) -> object:
+def collection_from_xml(document: object, lenient_numbers: bool = False) -> object:
     if not isinstance(document, dict):
         return document
     collection = dict(document)
     items = _as_list(collection.get("data"), PO_TEXT_FIELDS + PO_NUMBER_FIELDS)
     data = []
     for raw in items if isinstance(items, list) else [items]:
-        item = _typed_from_xml(raw, PO_NUMBER_FIELDS)
+        item = _typed_from_xml(raw, PO_NUMBER_FIELDS, lenient_numbers)
         if isinstance(item, dict) and "commodityList" in item:
             fields = COMMODITY_TEXT_FIELDS + COMMODITY_NUMBER_FIELDS
-            item["commodityList"] = [_typed_from_xml(c, COMMODITY_NUMBER_FIELDS)
+            item["commodityList"] = [_typed_from_xml(c, COMMODITY_NUMBER_FIELDS, lenient_numbers)
                                      for c in _as_list(item["commodityList"], fields)]
         data.append(item)
     collection["data"] = data
@@ -105,6 +109,8 @@ def _item_errors(item: object, index: int, ctx: MockContext) -> list[tuple[str, 
     commodities = item.get("commodityList")
     if commodities is not None and not isinstance(commodities, list):
         return [*errors, ("INVALID_TYPE", f"{where}commodityList must be a list")]
+    if ctx.faults.on("po-commodities-first-item-only"):
+        commodities = (commodities or [])[:1]
     for n, commodity in enumerate(commodities or []):
         if not isinstance(commodity, dict):
             errors.append(("INVALID_INPUT", f"{where}commodityList[{n}] must be an object"))

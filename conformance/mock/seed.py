@@ -26,6 +26,7 @@ class GepSeed:
     manager_codes: tuple[str, ...]
     currency_codes: tuple[str, ...]
     structures: dict[str, tuple[OrgMember, ...]]
+    max_length_entity_code: str = ""  # a known entity code of exactly 50 characters (003)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ REFERENCE_SEED = Seed(
                        OrgMember("GUCH", "string", "string")),
             "EU-PLANTS": (OrgMember("GUDE", "Plant", "LOB-EU"),),
         },
+        max_length_entity_code="GU-ORG-ENTITY-WITH-A-CODE-OF-THE-MAXIMUM-LENGTH-50",
     ),
     po=PoSeed(
         buyer_id="BUYER-001",
@@ -170,6 +172,7 @@ ALTERNATE_SEED = Seed(
                         OrgMember("NL02", "Company", "LOB-NL")),
             "Belgian Plants": (OrgMember("BE01", "Plant", "LOB-BE"),),
         },
+        max_length_entity_code="NL-ORG-ENTITY-WITH-A-CODE-OF-THE-MAXIMUM-LENGTH-50",
     ),
     po=PoSeed(
         buyer_id="BUY-77",

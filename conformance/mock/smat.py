@@ -69,13 +69,17 @@ def _upsert_one(agreement: Agreement, working: list[dict], sent: dict, ctx: Mock
     frozen = agreement.approved and not faults.on("smat-approved-agreement-updated")
     po_value = agreement.po_value if variant.smat_derive_cost_value else None
     match = None if faults.on("smat-upsert-duplicates") else _find(working, sent)
+    if match is not None and faults.on("smat-update-lands-on-next-event"):
+        # an index off by one: the row after the one found (the last row stays itself)
+        match = working[min(working.index(match) + 1, len(working) - 1)]
     if match is None:
         if frozen and not variant.smat_frozen_as_2xx:
             raise Refused(409, "AgreementApproved",
                           "The agreement is approved: no event may be added or changed")
         base = {"AttpId": sent.get("AttpId"), "PohId": agreement.po_id, "DpId": agreement.dp_id,
                 "ProjId": agreement.project, "OrderSeq": None, "PpeId": ctx.store.new_ppe_id(),
-                "PpeCode": None, **new_event(faults.on("smat-indicator-defaults-null"))}
+                "PpeCode": None, **new_event(faults.on("smat-indicator-defaults-null"),
+                                             faults.on("smat-paid-indicator-default-missing"))}
         event = merged(base, {"PaymentPercent": 0, **sent} if po_value is not None else sent,
                        po_value)
         working.append(event)
@@ -87,7 +91,8 @@ def _upsert_one(agreement: Agreement, working: list[dict], sent: dict, ctx: Mock
         return match, False
     updated = merged(match, sent, po_value)
     locked = match.get("LockedInd") == "Y" and not faults.on("smat-locked-fields-change")
-    changed = changed_protected(match, updated) if locked else []
+    dates_unprotected = faults.on("smat-locked-dates-unprotected")
+    changed = changed_protected(match, updated, dates_unprotected) if locked else []
     if changed and not variant.smat_frozen_as_2xx:
         raise Refused(409, "EventLocked",
                       f"Event {match.get('PpeCode')} is locked: {', '.join(changed)} cannot change")
@@ -102,6 +107,10 @@ def upsert(agreement: Agreement, events: list[dict], ctx: MockContext) -> list[d
     working = copy.deepcopy(agreement.events)
     before = copy.deepcopy(agreement.events)
     touched, created = [], []
+    if ctx.faults.on("smat-mixed-call-skips-new-events") and any(
+        _find(working, normalised(e)) for e in events
+    ):  # a call holding an existing event is taken as an update: its new events are dropped
+        events = [e for e in events if _find(working, normalised(e))]
     for sent in events:
         event, is_new = _upsert_one(agreement, working, normalised(sent), ctx)
         if all(event is not t for t in touched):
@@ -139,7 +148,8 @@ def _events_of(body: object, ctx: MockContext) -> list:
         raise PlantedServerError
     if not events and not ctx.variant.empty_batch_accepted:
         raise Refused(400, "BadRequest", "PPE must hold at least one event")
-    problems = [f"PPE[{n}]: {p}" for n, e in enumerate(events) for p in event_problems(e, ctx)]
+    problems = [f"PPE[{n}]: {p}" for n, e in enumerate(events)
+                for p in event_problems(e, ctx, n)]
     if problems:
         raise Refused(400, "BadRequest", "; ".join(problems[:20]))
     return events

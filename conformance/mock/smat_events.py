@@ -58,6 +58,8 @@ def _order_seq(value: object, ctx: MockContext) -> list[str]:
         return []
     if not is_integer(value) or value < 0:
         return ["OrderSeq must be an integer from 0 to 99999"]
+    if value == 99999 and ctx.faults.on("smat-orderseq-max-exclusive"):
+        return ["OrderSeq: maximum allowed value is 99999"]
     if value > 99999 and not ctx.faults.on("smat-orderseq-unbounded"):
         return ["OrderSeq: maximum allowed value is 99999"]
     return []
@@ -68,6 +70,8 @@ def _ppe_code(value: object, ctx: MockContext) -> list[str]:
         return []
     if not (isinstance(value, str) or is_integer(value)):
         return ["PpeCode must be a code (string or integer)"]
+    if len(str(value)) == 10 and ctx.faults.on("smat-ppecode-max-exclusive"):
+        return ["PpeCode: maximum allowed length is 10"]
     if len(str(value)) > 10 and not ctx.faults.on("smat-ppecode-no-max-length"):
         return ["PpeCode: maximum allowed length is 10"]
     return []
@@ -93,7 +97,7 @@ def _optional_numbers(event: dict, ctx: MockContext) -> list[str]:
     return problems
 
 
-def event_problems(event: object, ctx: MockContext) -> list[str]:
+def event_problems(event: object, ctx: MockContext, index: int = 0) -> list[str]:
     if not isinstance(event, dict):
         return ["Each PPE item must be an object"]
     event = normalised(event)
@@ -106,22 +110,26 @@ def event_problems(event: object, ctx: MockContext) -> list[str]:
             problems.append(f"{name} must be a string")
     description = event.get("Description")
     too_long = isinstance(description, str) and len(description) > 500
-    if too_long and not ctx.faults.on("smat-description-no-max-length"):
+    at_max_refused = ctx.faults.on("smat-description-max-exclusive") and isinstance(
+        description, str) and len(description) == 500
+    if (too_long and not ctx.faults.on("smat-description-no-max-length")) or at_max_refused:
         problems.append("Description: maximum allowed length is 500")
     for name in INDICATORS:
         value = event.get(name, "N")
         lenient = ctx.faults.on("smat-indicators-any-value") and isinstance(value, str)
+        lenient = lenient or (index > 0 and ctx.faults.on("smat-indicators-first-event-only"))
         if value not in ("Y", "N") and not lenient:
             problems.append(f"{name}: available values are Y and N")
     return problems
 
 
-def new_event(defaults_null: bool) -> dict:
+def new_event(defaults_null: bool, paid_default_missing: bool = False) -> dict:
     default = None if defaults_null else "N"
     return {"ShortDesc": None, "Description": None, "PlanCompletionDate": None,
             "PaymentPercent": None if defaults_null else 0, "PaymentWeeks": None,
             "CostValue": 0, "PaymentDate": None, "LockedInd": default, "ManualInd": default,
-            "DeliveryInd": default, "ActualPaymentDate": None, "PaidInd": default}
+            "DeliveryInd": default, "ActualPaymentDate": None,
+            "PaidInd": None if paid_default_missing else default}
 
 
 def merged(stored: dict, sent: dict, po_value: float | None) -> dict:
@@ -143,6 +151,7 @@ def _comparable(name: str, value: object) -> object:
     return None if value is None else str(value)
 
 
-def changed_protected(stored: dict, updated: dict) -> list[str]:
-    return [name for name in PROTECTED
+def changed_protected(stored: dict, updated: dict, dates_unprotected: bool = False) -> list[str]:
+    protected = [n for n in PROTECTED if not (dates_unprotected and n in DATES)]
+    return [name for name in protected
             if _comparable(name, stored.get(name)) != _comparable(name, updated.get(name))]

@@ -45,7 +45,7 @@ class MockStore:
             gep = self.seed.gep
             self.orders = {n: {"status": gep.por_status} for n in gep.order_numbers}
             self.contacts: dict[str, str] = dict.fromkeys(gep.contact_codes, gep.interface_status)
-            self.entities: set[str] = set(gep.entity_codes)
+            self.entities: set[str] = set(gep.entity_codes) | {gep.max_length_entity_code} - {""}
             self.managers: set[str] = set(gep.manager_codes)
             self.currencies: set[str] = set(gep.currency_codes)
             self.structures = dict(gep.structures)

@@ -18,6 +18,7 @@ import yaml
 from conformance.catalog import PRODUCT_OF_OPERATION, documents_dir, load_rules
 from conformance.contract_files import specs_dir
 from conformance.errors import UsageError
+from conformance.scenarios.families import expand, families_path
 from conformance.scenarios.judges import find_judge
 from conformance.scenarios.model import Expectation, Scenario, Step
 from conformance.scenarios.templating import Resolver, placeholders
@@ -52,11 +53,14 @@ def _expectation(entry: dict[str, Any]) -> Expectation:
     )
 
 
-def _semantic_problem(data: dict[str, Any], path: Path) -> str | None:
-    """What the schema cannot say: ids, folders, rules, judges and placeholders that exist."""
-    if data["id"] != path.stem:
+def _semantic_problem(data: dict[str, Any], path: Path | None) -> str | None:
+    """What the schema cannot say: ids, folders, rules, judges and placeholders that exist.
+
+    `path` is None for a scenario expanded from specs/scenario-families.yaml (no file of its own).
+    """
+    if path is not None and data["id"] != path.stem:
         return f"id {data['id']!r} differs from the file name stem {path.stem!r}"
-    if path.parent.name != data["operation"]:
+    if path is not None and path.parent.name != data["operation"]:
         return f"operation {data['operation']!r} but the file is in {path.parent.name}/"
     catalog = load_rules()
     stated = set(data["rules"])
@@ -88,14 +92,22 @@ def _semantic_problem(data: dict[str, Any], path: Path) -> str | None:
     return None
 
 
-def load_file(path: Path) -> Scenario:
+def _read(path: Path) -> Any:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise UsageError(f"{path}: not valid YAML: {error}") from None
-    problem = _schema_problem(data) or _semantic_problem(data, path)
+
+
+def load_file(path: Path) -> Scenario:
+    return _scenario(_read(path), path)
+
+
+def _scenario(data: Any, path: Path, generated: bool = False) -> Scenario:
+    where = f"{path} ({data.get('id', '?')})" if generated and isinstance(data, dict) else path
+    problem = _schema_problem(data) or _semantic_problem(data, None if generated else path)
     if problem:
-        raise UsageError(f"{path}: {problem}")
+        raise UsageError(f"{where}: {problem}")
     return Scenario(
         id=data["id"],
         title=data["title"],
@@ -109,6 +121,7 @@ def load_file(path: Path) -> Scenario:
         source_section=data["source"]["section"],
         documented_example=data.get("documented_example", False),
         needs=tuple(data.get("needs", [])),
+        family=data.get("family", ""),
         steps=tuple(
             Step(
                 name=step.get("name", f"step {i + 1}"),
@@ -120,10 +133,40 @@ def load_file(path: Path) -> Scenario:
     )
 
 
+@cache
+def _families_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((specs_dir() / "schemas" / "scenario-families.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def generated_scenarios(files: dict[str, Any], path: Path | None = None) -> list[Scenario]:
+    """The scenarios specs/scenario-families.yaml expands to, validated like scenario files."""
+    path = path or families_path()
+    document = _read(path)
+    errors = sorted(_families_validator().iter_errors(document), key=lambda e: list(e.path))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path) or "top level"
+        raise UsageError(f"{path}: at {where}: {errors[0].message}")
+    try:
+        expanded = expand(document, files)
+    except ValueError as error:
+        raise UsageError(f"{path}: {error}") from None
+    return [_scenario(data, path, generated=True) for data in expanded]
+
+
 def load_scenarios(directory: Path | None = None) -> list[Scenario]:
-    """Every scenario, sorted by operation then id; duplicate ids are an error."""
-    directory = directory or scenarios_dir()
-    scenarios = [load_file(p) for p in sorted(directory.glob("*/*.yaml"))]
+    """Every scenario, sorted by operation then id; duplicate ids are an error.
+
+    Without `directory`: the files of specs/scenarios/ and the scenarios that
+    specs/scenario-families.yaml expands to. With one: the files under it only.
+    """
+    paths = sorted((directory or scenarios_dir()).glob("*/*.yaml"))
+    raw = {p: _read(p) for p in paths}
+    scenarios = [_scenario(data, p) for p, data in raw.items()]
+    if directory is None:
+        files = {data["id"]: data for data in raw.values()}
+        scenarios += generated_scenarios(files)
+        scenarios.sort(key=lambda s: (s.operation, s.id))
     seen: dict[str, Path] = {}
     for scenario in scenarios:
         if scenario.id in seen:

@@ -33,6 +33,7 @@ class Scenario:
     source_section: str = ""
     documented_example: bool = False
     needs: tuple[str, ...] = ()
+    family: str = ""  # the family of specs/scenario-families.yaml it was expanded from, if any
     steps: tuple[Step, ...] = ()
 
     @property

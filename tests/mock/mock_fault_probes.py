@@ -73,6 +73,55 @@ def _duplicated(c) -> bool:
     return len(same) > 1 or same[0]["PpeId"] != existing["PpeId"]
 
 
+def _three(item, bad: dict) -> list:
+    """The valid item three times, `bad` laid over the last one (a list checked past item 0)."""
+    return [dict(item), dict(item), {**item, **bad}]
+
+
+def _org_nested(c, key: str, bad) -> object:
+    item = c.bodies.org_item()
+    first = item[key][0]
+    item[key] = [first, first, {**first, **bad} if isinstance(bad, dict) else bad]
+    return c.org([item])
+
+
+def _po_xml(c, auth: dict | None = None, amount: str = "0", po=None):
+    po = po or c.bodies.authorised_po()
+    return c.po_xml(
+        f"<PoModServiceCollection><authRequire>N</authRequire><sourceTxnId>TXN-X</sourceTxnId>"
+        f"<data><poInternalNumber>{po.internal_number}</poInternalNumber>"
+        f"<poExternalNumber>{po.external_number}</poExternalNumber>"
+        f"<discountAmount>{amount}</discountAmount></data></PoModServiceCollection>", auth=auth)
+
+
+def _po_xml_accepted(response) -> bool:
+    return response.status_code in (200, 201) and "<errors>" not in response.text.replace(
+        "<errors/>", "") and "FAILED" not in response.text
+
+
+def _locked_date_changed(c) -> bool:
+    event = {**c.bodies.new_event(30000000091, "LOCK-D"), "LockedInd": "Y",
+             "PaymentDate": "2030-02-01T00:00:00Z"}
+    assert _ok(c.smat([event]))
+    response = c.smat([{**event, "PaymentDate": "2031-07-01T00:00:00Z"}])
+    shown = smat_event(response, 30000000091) if _ok(response) else None
+    return shown is not None and shown["PaymentDate"].startswith("2031")
+
+
+def _neighbour_changed(c) -> bool:
+    """The named event not updated, or another event of the PO changed by the call."""
+    existing = c.bodies.existing_event()
+    response = c.smat([dict(existing, Description="named by probe")])
+    shown = smat_event(response, existing["AttpId"]) if _ok(response) else None
+    return shown is None or shown["Description"] != "named by probe"
+
+
+def _mixed_call_partial(c) -> bool:
+    existing = dict(c.bodies.existing_event(), Description="mixed by probe")
+    response = c.smat([existing, c.bodies.new_event(30000000093, "MIX1")])
+    return _ok(response) and smat_event(response, 30000000093) is None
+
+
 PROBES = {
     # GEP envelope
     "gep-statuscode-as-number": lambda c: isinstance(c.por(c.bodies.por()).json()["statusCode"],
@@ -174,4 +223,42 @@ PROBES = {
     "smat-number-text-accepted": lambda c: _ok(_event(c, OrderSeq="5")),
     "smat-answer-as-text-plain": lambda c: not _is_json(c.smat([c.bodies.existing_event()])),
     "smat-500-on-null-event": lambda c: c.smat({"PPE": [None]}).status_code >= 500,
+    # boundaries refused from the accepting side
+    "org-entity-code-max-exclusive": lambda c: not gep_accepted(_org(
+        c, entityCode=c.seed.gep.max_length_entity_code)),
+    "org-currency-max-exclusive": lambda c: not gep_accepted(c.org(c.bodies.org())),
+    "smat-orderseq-max-exclusive": lambda c: not _ok(_event(c, OrderSeq=99999)),
+    "smat-ppecode-max-exclusive": lambda c: not _ok(_event(c, PpeCode="P" * 10)),
+    "smat-description-max-exclusive": lambda c: not _ok(_event(c, Description="d" * 500)),
+    # lists checked at their first item only
+    "por-checks-first-item-only": lambda c: gep_accepted(c.por({"model": _three(
+        c.bodies.por()["model"][0], {"key": "99999999"})})),
+    "contact-checks-first-item-only": lambda c: gep_accepted(c.contact(_three(
+        c.bodies.contact()[0], {"interfaceStatus": ""}))),
+    "org-manager-codes-first-only": lambda c: gep_accepted(_org_nested(
+        c, "managerCode", "M-NONE")),
+    "org-orgentities-first-only": lambda c: gep_accepted(_org_nested(
+        c, "orgEntities", {"entityType": "Nope"})),
+    "po-data-first-item-only": lambda c: po_accepted(c.po(dict(c.bodies.po(), data=_three(
+        c.bodies.po_item(), {"poInternalNumber": "NO-SUCH", "poExternalNumber": None})))),
+    "po-commodities-first-item-only": lambda c: po_accepted(_po_item(c, commodityList=_three(
+        c.bodies.po_item()["commodityList"][0], {"quantity": "abc"}))),
+    "smat-indicators-first-event-only": lambda c: _ok(c.smat([
+        c.bodies.new_event(30000000081, "F1"), dict(c.bodies.new_event(30000000082, "F2"),
+                                                     PaidInd="X")])),
+    # one field of a group left out
+    "smat-locked-dates-unprotected": _locked_date_changed,
+    "org-orgentity-lob-not-mandatory": lambda c: gep_accepted(_org_member(c, lobEntityCode="")),
+    # a documented default not applied
+    "smat-paid-indicator-default-missing": lambda c: smat_event(
+        c.smat([{"AttpId": 30000000078, "OrderSeq": 1, "PpeCode": "D2"}]), 30000000078
+    )["PaidInd"] is None,
+    # one media type only
+    "po-xml-credentials-not-checked": lambda c: _po_xml(c, auth={}).status_code not in (401, 403),
+    "po-xml-numbers-not-checked": lambda c: _po_xml_accepted(_po_xml(c, amount="abc")),
+    "po-json-draft-po-modified": lambda c: po_accepted(c.po(c.bodies.po(c.bodies.draft_po()))) and
+    not _po_xml_accepted(_po_xml(c, po=c.bodies.draft_po())),
+    # the right object
+    "smat-update-lands-on-next-event": _neighbour_changed,
+    "smat-mixed-call-skips-new-events": _mixed_call_partial,
 }

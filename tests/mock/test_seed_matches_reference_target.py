@@ -48,6 +48,8 @@ def test_gep_identifiers_are_seeded(case):
     assert tuple(data["entity_codes"]) == seed.gep.entity_codes
     assert tuple(data["manager_codes"]) == seed.gep.manager_codes
     assert tuple(data["currency_codes"]) == seed.gep.currency_codes
+    assert data["max_length_entity_code"] == seed.gep.max_length_entity_code
+    assert len(seed.gep.max_length_entity_code) == 50
 
 
 def test_gep_structures_are_seeded_with_their_members(case):

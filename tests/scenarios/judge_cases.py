@@ -62,6 +62,8 @@ SMAT_SENT = {"PPE": [EVENT]}
 STORED = {**EVENT, "PpeId": 77, "PohId": 1, "Description": "new", "CostValue": 127.8,
           "PaymentPercent": 0, "LockedInd": "N", "DeliveryInd": "N", "ManualInd": "N",
           "PaidInd": "N"}
+SIBLING = {"AttpId": 9000000000002, "PpeId": 78, "PpeCode": "ZZSIB00001", "OrderSeq": 7,
+           "Description": "sibling", "LockedInd": "N"}
 CONTEXT = "http://smat.example.invalid/SMAT/V1/$metadata#bindingParamater"
 
 
@@ -211,6 +213,9 @@ GOOD = [
          {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
     Case("smat-absent", "event_absent", SMAT, odata(STORED), SMAT_SENT,
          {"event": {"AttpId": 1, "PpeCode": "GONE"}}),
+    Case("smat-sibling-kept", "siblings_unchanged", SMAT,
+         odata(STORED, {**SIBLING, "OrderSeq": 7.0}), SMAT_SENT,
+         before={"AttpId:9000000000002": SIBLING, "AttpId:9000000000001": STORED}),
 ]
 
 BAD = [
@@ -330,6 +335,9 @@ BAD = [
     Case("smat-default-percent-10", "event_defaults", SMAT,
          odata({**STORED, "PaymentPercent": 10}),
          {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
+    Case("smat-sibling-changed", "siblings_unchanged", SMAT,
+         odata(STORED, {**SIBLING, "Description": "overwritten"}), SMAT_SENT,
+         before={"AttpId:9000000000002": SIBLING}),
     Case("smat-refused-event-present", "event_absent", SMAT, odata(STORED), SMAT_SENT,
          {"event": {"AttpId": EVENT["AttpId"], "PpeCode": "ZZNEW00001"}}),
 ]
@@ -339,6 +347,8 @@ CAUGHT_BY = {(case.judge, case.product) for case in BAD}
 # Answers that give the expectation nothing to judge: the shape or message of a rejection when
 # nothing was rejected. The rule the target broke fails through its own `rejected` expectation.
 NOT_APPLICABLE = [
+    Case("smat-siblings-not-shown", "siblings_unchanged", SMAT, odata(STORED), SMAT_SENT,
+         before={"AttpId:9000000000002": SIBLING}),
     Case("gep-rejection-answer-of-an-acceptance", "rejection_answer", POR,
          js(200, env(successes=["A1"])), POR_SENT),
     Case("gep-message-of-an-acceptance", "message_mentions", CONTACT,

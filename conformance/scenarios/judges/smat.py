@@ -7,9 +7,10 @@ all of the PO's events or only the sent ones; CostValue is never required to be 
 
 from urllib.parse import urlparse
 
-from conformance.scenarios.judges import Context, Failure, judge
+from conformance.scenarios.judges import Context, Failure, NotApplicable, judge
 from conformance.scenarios.judges.events import (
     earlier,
+    is_match,
     matches,
     same_value,
     sent_events,
@@ -142,7 +143,8 @@ def cannot_update(ctx: Context) -> Failure | None:
 
 @judge("event_defaults", "smat")
 def event_defaults(ctx: Context) -> Failure | None:
-    """Indicators not sent come back N and an unsent PaymentPercent 0.
+    """Indicators not sent come back N and an unsent PaymentPercent 0 (004 § Body: "default
+    value is N", PaymentPercent "Default value is 0.").
 
     A field the answer leaves out shows nothing; a null is not the documented default N.
     """
@@ -154,6 +156,28 @@ def event_defaults(ctx: Context) -> Failure | None:
             if "PaymentPercent" not in wanted and event.get("PaymentPercent") is not None and \
                     not same_value(0, event["PaymentPercent"]):
                 return Failure(f"PaymentPercent {event['PaymentPercent']!r}", "PaymentPercent 0")
+    return None
+
+
+@judge("siblings_unchanged", "smat")
+def siblings_unchanged(ctx: Context) -> Failure | NotApplicable | None:
+    """The PO's other events, as an earlier step's value showed them, are as they were.
+
+    An update lands on the event it names: every event seen before that the call did not send
+    and that the answer's value shows again keeps every field value. A value holding only the
+    sent events (latitude) shows no sibling: nothing to judge.
+    """
+    sent = _wanted(ctx)
+    siblings = [e for e in ctx.before.values() if not any(is_match(e, w) for w in sent)]
+    shown = [(old, matches(_events(ctx), old)) for old in siblings]
+    shown = [(old, found[0]) for old, found in shown if found]
+    if not _ok(ctx) or not shown:
+        return NotApplicable("the answer shows none of the PO's other events")
+    for old, now in shown:
+        for field, value in old.items():
+            if field in now and not same_value(value, now[field]):
+                return Failure(f"{field} {now[field]!r} on the unsent event {_name(old)}",
+                               f"{field} {value!r} kept: only the events sent change")
     return None
 
 
