@@ -40,8 +40,29 @@ class Source:
     section: str
     quote: str | None = None
 
+    @property
+    def title(self) -> str:
+        """The document's title (specs/documents/titles.yaml), e.g. "GEP SMART
+        UpdateProcessedPORStatus"; the file name when the index has none."""
+        return document_titles().get(self.doc, self.doc)
+
     def citation(self) -> str:
-        return f"{self.doc} § {self.section}"
+        """"GEP SMART UpdateProcessedPORStatus, § Data Elements (000_9d9b69b51a0de0a1.txt)":
+        the title a vendor knows first, the file name second."""
+        return cite(self.doc, self.section)
+
+
+@cache
+def document_titles() -> dict[str, str]:
+    """Document file name -> title, from specs/documents/titles.yaml."""
+    path = specs_dir() / "documents" / "titles.yaml"
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+
+def cite(doc: str, section: str) -> str:
+    """A document citation as reports print it: title, section, then the file name."""
+    title = document_titles().get(doc)
+    return f"{title}, § {section} ({doc})" if title else f"{doc} § {section}"
 
 
 @dataclass(frozen=True)

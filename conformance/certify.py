@@ -8,11 +8,13 @@ plugin (`conformance.plugin`) — the same run `pytest --pyargs conformance.suit
 
 import argparse
 import contextlib
+import ipaddress
 import json
 import os
-import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from conformance import summary
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
 from conformance.suite import options as run_options
@@ -26,60 +28,86 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run_options.add_to_cli(parser)
     parser.add_argument("-n", "--workers", metavar="N", help="pytest-xdist workers (e.g. 2, auto)")
     parser.add_argument(
-        "--mock-fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS
-    )
+        "--mock-fault", action="append", default=[], metavar="NAME",
+        help="embedded mock only: plant a defect (repeatable), for a failing report to look at;"
+        " `conformance mock --list-faults` names them",
+    )  # fmt: skip
     parser.add_argument(
-        "--mock-variant", choices=("reference", "alternate"), help=argparse.SUPPRESS
-    )
+        "--mock-variant", choices=("reference", "alternate"),
+        help="embedded mock only: which correct target it is (default reference)",
+    )  # fmt: skip
 
 
 def _pytest_args(
-    args: argparse.Namespace, target_file: Path, base_url: str | None, seed: int
+    args: argparse.Namespace, target_file: Path | None, base_url: str | None, seed: int
 ) -> list[str]:
     from conformance.plugin import main_args
 
     values = {**vars(args), "target": target_file, "base_url": base_url, "seed": seed}
-    argv = [*main_args(), *run_options.as_pytest_args(values), "-q", "-rN"]
+    # -qq --no-summary: pytest shows progress only; the run's own lines (printed after pytest
+    # returns) end the output, so the verdict is the last line and the report path is said once
+    argv = [*main_args(), *run_options.as_pytest_args(values), "-qq", "--no-summary"]
     if args.workers:
         argv += ["-n", str(args.workers)]
     return argv
 
 
-def _run_pytest(args: argparse.Namespace, target_file: Path, base_url: str | None) -> int:
-    import pytest
-
-    # validate before pytest starts: a wrong target file is one line and exit 2
-    run_settings.build(
-        target=str(target_file),
+def _settings(args: argparse.Namespace, target_file: Path | None, base_url: str | None, **extra):
+    return run_settings.build(
+        target=str(target_file) if target_file else None,
         base_url=base_url,
         api=args.api,
         profile=args.profile,
-        seed=0,
-        report_dir=args.report_dir or ".",
-        default_report_dir=False,
         waivers=args.waivers,
         baseline=args.baseline,
         fail_on=args.fail_on,
+        **{"seed": 0, "report_dir": args.report_dir or ".", "default_report_dir": False, **extra},
     )
+
+
+def _run_pytest(
+    args: argparse.Namespace, target_file: Path | None, base_url: str | None, note: str = ""
+) -> int:
+    """`target_file` None: reference.toml's data on `base_url` (someone's server); `note` is
+    printed once the options are known to be good."""
+    import pytest
+
+    _settings(args, target_file, base_url)  # a wrong target file is one line and exit 2
+    if note:
+        print(note, flush=True)
     seed = args.seed if args.seed is not None else run_settings.new_seed()
     print(f"conformance: seed {seed} (repeat with --seed {seed})", flush=True)
     default_dir = args.report_dir is None
     if default_dir:
         args.report_dir = str(run_settings.timestamped_report_dir())
-    status = pytest.main(_pytest_args(args, target_file, base_url, seed))
-    summary_file = Path(args.report_dir) / "summary.json"
-    if default_dir:
-        run_settings.copy_to_latest(Path(args.report_dir))
+    report_dir = Path(args.report_dir).absolute()
+    try:
+        status = pytest.main(_pytest_args(args, target_file, base_url, seed))
+    finally:  # even a Ctrl-C outside pytest's session leaves the three files
+        document = _complete_reports(args, target_file, base_url, seed, report_dir)
+        if default_dir:
+            run_settings.copy_to_latest(report_dir)
+    for line in summary.screen_lines(document):
+        print(line)
     if status == pytest.ExitCode.USAGE_ERROR:
         return EXIT_USAGE
+    return int(document.get("exit_code", EXIT_CODES[document["verdict"]]))
+
+
+def _complete_reports(args, target_file, base_url, seed: int, report_dir: Path) -> dict:
+    """summary.json as the run wrote it; when pytest stopped before writing it, an
+    inconclusive one saying so, and the other two reports rendered from it."""
+    summary_file = report_dir / "summary.json"
     try:
-        document = json.loads(summary_file.read_text(encoding="utf-8"))
-        return int(document.get("exit_code", EXIT_CODES[document["verdict"]]))
-    except (OSError, ValueError, KeyError, TypeError):
-        print(
-            f"conformance: inconclusive — no verdict was written ({summary_file})", file=sys.stderr
-        )
-        return EXIT_INCONCLUSIVE
+        return json.loads(summary_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    from conformance.suite.certification import Certification
+
+    run = _settings(args, target_file, base_url, seed=seed, report_dir=str(report_dir))
+    certification = Certification(None, run)
+    certification.complete_reports(f"the run stopped before writing its verdict ({summary_file})")
+    return certification.summary or {}
 
 
 @contextlib.contextmanager
@@ -105,11 +133,10 @@ def embedded_mock(variant: str = "reference", faults: tuple[str, ...] = ()):
     from conformance.mock.faults import UnknownFault
     from conformance.mock.server import start_in_thread
 
+    target_file = _variant_target_file(variant)
     if variant == "alternate":
-        target_file = targets_dir() / "mock-alternate.toml"
         credentials = getattr(mock, "ALTERNATE_DEMO_CREDENTIALS", mock.DEMO_CREDENTIALS)
     else:
-        target_file = targets_dir() / "reference.toml"
         credentials = mock.DEMO_CREDENTIALS
     try:
         running = start_in_thread(host="127.0.0.1", port=0, faults=faults, variant=variant)
@@ -131,13 +158,68 @@ def _certify_mock(args: argparse.Namespace) -> int:
         return _run_pytest(args, target_file, base_url)
 
 
+def _variant_target_file(variant: str | None) -> Path:
+    name = "mock-alternate.toml" if variant == "alternate" else "reference.toml"
+    return targets_dir() / name
+
+
+def _mock_target_file(args: argparse.Namespace) -> str:
+    """The target file of the embedded mock's variant."""
+    return str(_variant_target_file(args.mock_variant))
+
+
 def main(args: argparse.Namespace) -> int:
+    try:
+        return _main(args)
+    except UsageError as error:
+        if args.report_dir:  # CI publishes the directory it named: it holds the cause too
+            _usage_error_reports(args, str(error))
+        raise
+
+
+def _usage_error_reports(args: argparse.Namespace, message: str) -> None:
+    """The three reports of a run refused before it started (exit 2), when --report-dir names
+    where they go: the summary's suite error, a JUnit error case and the page all say why."""
+    from conformance import summary as summary_file
+    from conformance.report import standalone
+    from conformance.suite.certification import Certification
+    from conformance.target import Target
+
+    name = run_settings.target_name_of(args.target, args.base_url) or "target"
+    run = run_settings.RunSettings(
+        target=Target(name=name, path=None, products={}),
+        target_file=run_settings.target_file_of(args.target),
+        profile=args.profile,
+        seed=args.seed or 0,
+        report_dir=Path(args.report_dir).absolute(),
+        default_report_dir=False,
+    )
+    certification = Certification(None, run)
+    certification.stopped = f"usage error: {message}"
+    certification.suite_errors.append(certification.stopped)
+    try:
+        certification.write_summary()
+        document = {**(certification.summary or {}), "exit_code": EXIT_USAGE}
+        for rule in document.get("rules", []):
+            rule["reason"] = "not run: the run was refused (usage error, see suite_errors)"
+        summary_file.write(run.report_dir / "summary.json", document)
+        for name in ("junit.xml", "report.html"):
+            (run.report_dir / name).unlink(missing_ok=True)
+        standalone.write_missing(run.report_dir, document)
+    except OSError:  # the directory itself is the mistake: the message says so
+        pass
+
+
+def _main(args: argparse.Namespace) -> int:
     run_settings.check_options(  # a wrong option is refused before a mock starts
         api=args.api,
         waivers=args.waivers,
         baseline=args.baseline,
         fail_on=args.fail_on,
         report_dir=args.report_dir,
+        target_name=run_settings.target_name_of(
+            args.target or (None if args.base_url else _mock_target_file(args)), args.base_url
+        ),
     )
     mock_options = args.mock_fault or args.mock_variant
     if (args.target or args.base_url) and mock_options:
@@ -146,5 +228,34 @@ def main(args: argparse.Namespace) -> int:
             " — drop them, or drop the target"
         )
     if args.target or args.base_url:
-        return _run_pytest(args, run_settings.target_file_of(args.target), args.base_url)
+        target = Path(args.target) if args.target else None
+        demo = _demo_credentials_for(args)
+        note = (
+            f"conformance: loopback --base-url: the reference mock's demo credentials stand in"
+            f" for the {len(demo)} variable(s) not exported (docs/mock.md)"
+        )
+        with _environment(demo):
+            return _run_pytest(args, target, args.base_url, note if demo else "")
     return _certify_mock(args)
+
+
+def _demo_credentials_for(args: argparse.Namespace) -> dict[str, str]:
+    """`--base-url` on a loopback address with reference.toml's data is how one certifies a
+    `conformance mock` started by hand: the mock's published demo credentials fill the
+    variables the user has not exported (an exported value always wins). Any other URL, or a
+    target file of one's own, gets nothing: its credentials are the user's."""
+    if args.target or not args.base_url or not _is_loopback(args.base_url):
+        return {}
+    from conformance import mock
+
+    return {k: v for k, v in mock.DEMO_CREDENTIALS.items() if not os.environ.get(k)}
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -24,6 +24,8 @@ def _rules_main(args: argparse.Namespace) -> int:
     for rule in wanted:
         print(f"{rule.id:40} {rule.level:6} {rule.source.citation()}")
         print(f"{'':40} {rule.statement}")
+        if rule.source.quote:  # the document's own sentence, as the README promises
+            print(f"{'':40} “{' '.join(rule.source.quote.split())}”")
     print(f"{len(wanted)} rules")
     return 0
 

@@ -6,6 +6,8 @@ reports (JSON, so pytest-xdist carries them from workers) and are folded on the 
 in `pytest_runtest_logreport`, into the verdict and summary.json.
 """
 
+import dataclasses
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -79,6 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from conformance.suite import settings as run_settings
 
+    _keep_hypothesis_files_out_of_the_working_directory()
     option = config.option
     if _is_worker(config):  # the controller's choices (seed, report dir), not a fresh draw
         option.conformance_seed = config.workerinput["conformance_seed"]
@@ -122,22 +125,30 @@ def pytest_configure(config: pytest.Config) -> None:
 
             report = HtmlReport(certification.finish, _RUN.target)
             config.pluginmanager.register(report, "conformance-html")
-        certification.run_preflight()
+        _RUN = _without(_RUN, certification.run_preflight())
+    else:
+        _RUN = _without(_RUN, config.workerinput.get("conformance_left_out", ()))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A failed pre-flight deselects every item: nothing is certified, the reports say why."""
+    """A failed pre-flight deselects every item: nothing is certified, the reports say why. A
+    run without scenarios (every product left out) has no scenario item, not pytest's skipped
+    placeholder for an empty parameter set. The suite collected outside a run is refused."""
     if _RUN is None:
         if any(item.nodeid and _in_suite(item) for item in items):
             raise pytest.UsageError(
                 "conformance.suite: no certification run — give --conformance-target FILE"
                 " (or --conformance-base-url URL)")
         return
+    empty = [i for i in items if i.name.startswith("test_scenario[") and "NOTSET" in i.name]
+    if empty:
+        items[:] = [i for i in items if i not in empty]
+        config.hook.pytest_deselected(items=empty)
     if _is_worker(config):
-        stopped = config.workerinput.get("conformance_stopped", False)
+        stopped = config.workerinput.get("conformance_preflight_failed", False)
     else:
         certification = config.pluginmanager.get_plugin("conformance-certification")
-        stopped = bool(certification and certification.stopped)
+        stopped = bool(certification and certification.preflight_failed)
     if stopped and items:
         config.hook.pytest_deselected(items=list(items))
         items[:] = []
@@ -148,13 +159,36 @@ def _in_suite(item: pytest.Item) -> bool:
     return suite in Path(str(item.path)).parents
 
 
+def _without(run, products):
+    """The run without the products left out (unreachable): their items are not collected."""
+    if not products:
+        return run
+    kept = {k: v for k, v in run.target.products.items() if k not in set(products)}
+    return dataclasses.replace(run, target=dataclasses.replace(run.target, products=kept))
+
+
+def _keep_hypothesis_files_out_of_the_working_directory() -> None:
+    """Hypothesis caches into ./.hypothesis/ by default; a certification run keeps its cache in
+    the temp directory instead, so the directory the user ran from stays clean."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "conformance-hypothesis")
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    """Whatever stopped the run, its report directory holds all three files; reports/latest is
+    replaced only by such a complete set."""
     global _RUN
     running = config.stash.get(_MOCK, None)
     if running is not None:
         running.__exit__(None, None, None)
     run, _RUN = _RUN, None
-    if run is not None and not _is_worker(config) and run.default_report_dir:
+    if run is None or _is_worker(config):
+        return
+    certification = config.pluginmanager.get_plugin("conformance-certification")
+    if certification is not None:
+        certification.complete_reports("the run stopped before its session ended")
+    if run.default_report_dir:
         from conformance.suite.settings import copy_to_latest
 
         copy_to_latest(run.report_dir)

@@ -67,6 +67,7 @@ def _rule_entry(result: RuleResult) -> dict:
         "statement": rule.statement,
         "operations": list(rule.operations),
         "citation": {
+            "title": rule.source.title,
             "doc": rule.source.doc,
             "section": rule.source.section,
             "quote": rule.source.quote,
@@ -189,6 +190,14 @@ def screen_lines(document: dict) -> list[str]:
         f"conformance: {document['target']['name']} · profile {document['profile']}"
         f" · seed {document['seed']}",
     ]
+    products = document["target"]["products"]
+    ran = [p for p in products if p not in document["unreachable"]]
+    left_out = [f"{p} (unreachable)" for p in document["unreachable"]]
+    left_out += [p for p in ("gep", "po", "smat") if p not in products]
+    lines.append(
+        f"  products run: {', '.join(ran) or 'none'}"
+        + (f"; not run: {', '.join(left_out)}" if left_out else "")
+    )
     for cause in document["unreachable"].items():
         lines.append(f"  UNREACHABLE [{cause[0]}] {cause[1]}")
     for status, label in (
@@ -198,9 +207,10 @@ def screen_lines(document: dict) -> list[str]:
     ):
         for rule in (r for r in rules if r["status"] == status):
             first = (rule.get("failures") or [{}])[0].get("message") or rule.get("reason", "")
+            citation = rule["citation"]
             lines.append(
-                f"  {label:17} {rule['id']:38} {rule['citation']['doc']}"
-                f" § {rule['citation']['section']}"
+                f"  {label:17} {rule['id']:38} {citation.get('title', citation['doc'])},"
+                f" § {citation['section']}"
             )
             if first:
                 lines.append(f"  {'':17} {first[:200]}")
@@ -228,13 +238,14 @@ def screen_lines(document: dict) -> list[str]:
     for product, checks in document.get("preflight", {}).items():
         for problem in checks["problems"]:
             lines.append(f"  PRE-FLIGHT [{product}] {problem}")
-    shown = document.get("verdict_line") or document["verdict"]
-    head, _, rest = shown.partition(",")
-    lines.append(f"verdict: {head.upper()}{',' + rest if rest else ''}"
-                 f"  (exit {document['exit_code']})")
     if document.get("untested_must") and document["verdict"] == CONFORMANT:
         lines.append("  not a clean pass: NOT TESTED above says what would test them;"
                      " --require-all makes this exit 6")
-    reports = document["reports"]
-    lines.append(f"reports: {reports['dir']}/summary.json, {reports['junit']}, {reports['html']}")
+    # the last line: the verdict and where to read it, once
+    shown = document.get("verdict_line") or document["verdict"]
+    head, _, rest = shown.partition(",")
+    lines.append(
+        f"verdict: {head.upper()}{',' + rest if rest else ''}  (exit {document['exit_code']})"
+        f" · report: {document['reports']['html']} (junit.xml, summary.json beside it)"
+    )
     return lines

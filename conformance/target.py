@@ -115,6 +115,9 @@ def load_target(
         for product in PRODUCTS
         if product in wanted
     }
+    missing = reader.missing_variables_error()
+    if missing is not None:
+        raise missing
     return Target(name=name or path.stem, path=path, products=built)
 
 

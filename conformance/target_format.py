@@ -159,6 +159,9 @@ class TableReader:
 
     def __init__(self, path: Path):
         self.path = path
+        # (place, variable) of every credential variable named but not set: reported all at
+        # once by `missing_variables_error`, so a user exports them in one go
+        self.unset: list[tuple[str, str]] = []
 
     def fail(self, where: str, key: str, problem: str, fix: str) -> UsageError:
         place = " ".join(part for part in (where, key) if part)
@@ -193,9 +196,24 @@ class TableReader:
     def env(self, table: Mapping, key: str, where: str) -> str:
         var = self.string(table, key, where, "the name of an environment variable")
         if not os.environ.get(var):
-            problem = f"{where} {key} names {var}, which is not set"
-            raise UsageError(f"{self.path}: {problem} — export it before running")
+            self.unset.append((f"{where} {key}", var))
         return var
+
+    def missing_variables_error(self) -> UsageError | None:
+        """One error naming every unset credential variable of the file (None when all set)."""
+        if not self.unset:
+            return None
+        if len(self.unset) == 1:
+            place, var = self.unset[0]
+            return UsageError(
+                f"{self.path}: {place} names {var}, which is not set — export it before running"
+            )
+        names = list(dict.fromkeys(var for _, var in self.unset))
+        places = "; ".join(f"{place} names {var}" for place, var in self.unset)
+        return UsageError(
+            f"{self.path}: {len(names)} credential variables are not set: {' '.join(names)}"
+            f" ({places}) — export them before running"
+        )
 
     # ------------------------------------------------------------------ one product
     def product(self, product: str, table: Any, *, base_url: str | None):
@@ -259,11 +277,16 @@ class TableReader:
         if not url:
             raise self.fail(where, "base_url", "empty", f"set it to {fix} or pass --base-url")
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        problem = None
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problem = f"{url!r} is not an http(s) URL"
+        elif parts.query or parts.fragment:
+            problem = f"{url!r} has a {'query string' if parts.query else 'fragment'}"
+        if problem:
             fix = "write it as https://host[:port][/prefix]"
             if url == fill and not table.get("base_url"):
-                raise UsageError(f"--base-url: {url!r} is not an http(s) URL — {fix}")
-            raise self.fail(where, "base_url", f"{url!r} is not an http(s) URL", fix)
+                raise UsageError(f"--base-url: {problem} — {fix}")
+            raise self.fail(where, "base_url", problem, fix)
         return url.rstrip("/")
 
     def _tls(self, table: Mapping, where: str):

@@ -20,6 +20,7 @@ LAYER_OF = {
     "exchange": "engine",
     "preflight": "engine",
     "redaction": "model",
+    "notation": "model",
     "scenarios": "engine",
     "fuzz": "engine",
     "checks": "engine",

@@ -22,6 +22,8 @@ def test_rules_lists_every_rule_with_its_citation(capsys):
     for rule in load_rules().values():
         assert rule.id in out
         assert rule.source.citation() in out
+        if rule.source.quote:  # the document's sentence, as the README promises
+            assert f"“{' '.join(rule.source.quote.split())}”" in out
     assert out.rstrip().endswith(f"{len(load_rules())} rules")
 
 

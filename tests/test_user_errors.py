@@ -1,6 +1,8 @@
 """A user's mistake is one line naming the cause and the fix, exit 2, and nothing started."""
 
+import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -40,13 +42,31 @@ def test_mock_port_in_use_is_one_line_not_a_traceback(capsys):
         (["--baseline", "no/such/summary.json"], "no such file"),
         (["--waivers", "{bad_toml}"], "not valid TOML"),
         (["--report-dir", "{bad_toml}"], "is a file — name a directory"),
+        (["--waivers", "{other_target}"], "the waivers are for target 'acme'"),
+        (["--base-url", "http://127.0.0.1:8080/?tenant=1"], "has a query string"),
     ],
 )
 def test_run_options_are_refused_before_a_mock_starts(argv, message, tmp_path, capsys):
     bad_toml = tmp_path / "waivers.toml"
     bad_toml.write_text("x = [")
-    argv = [arg.format(bad_toml=bad_toml) for arg in argv]
+    other_target = tmp_path / "acme.waivers.toml"
+    other_target.write_text('target = "acme"\n')
+    argv = [arg.format(bad_toml=bad_toml, other_target=other_target) for arg in argv]
     assert main(["run", *argv]) == 2
     out, err = capsys.readouterr()
     assert message in err and len(err.strip().splitlines()) == 1
+    assert "certifying" not in out
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_report_dir_that_cannot_be_created_is_one_line(capsys):
+    """/proc looks writable to root, yet nothing can be created in it."""
+    assert main(["run", "--report-dir", "/proc/conformance-x"]) == 2
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines() == [
+        "conformance: --report-dir /proc/conformance-x: "
+        + ("cannot be created (No such file or directory)" if os.geteuid() == 0 else
+           "/proc is not a writable directory")
+        + " — choose a directory you can write to"
+    ]
     assert "certifying" not in out

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from conformance.catalog import PRODUCT_OF_OPERATION
+from conformance.notation import shown
 
 NOT_JSON: Any = object()  # the body is empty or not JSON
 
@@ -18,7 +19,8 @@ class RuleViolation(AssertionError):
 
     def __init__(self, rule_id: str, received: str, documented: str):
         self.rule_id = rule_id
-        super().__init__(f"{rule_id}: Received: {received} / Documented: {documented}")
+        # the rule is named beside the message wherever it is shown, never inside it
+        super().__init__(f"Received: {received} / Documented: {documented}")
 
 
 def operation_of(case) -> str:
@@ -55,8 +57,8 @@ def body_of(response) -> Any:
 
 
 def short(value: Any, limit: int = 160) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= limit else text[:limit] + "..."
+    """A value in JSON notation (strings quoted), cut when long: conformance.notation."""
+    return shown(value, limit)
 
 
 def sent_json(case) -> Any:

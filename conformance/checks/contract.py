@@ -18,6 +18,7 @@ from referencing.jsonschema import DRAFT202012
 
 from conformance.catalog import PRODUCT_OF_OPERATION
 from conformance.contract_files import specs_dir
+from conformance.notation import shown
 
 SPEC_OF_PRODUCT = {
     "gep": "gep-smart.yaml",
@@ -157,9 +158,20 @@ def body_breaches(operation_id: str, media_type: str, body) -> list[Breach]:
             continue
         rule = _rule_of(error)
         if rule is not None:
+            # JSONPath in bracket notation (RFC 9535); fuzz.realism matches breaches by it
             where = "$" + "".join(f"[{p!r}]" for p in error.absolute_path)
-            breaches.append(Breach(rule, where, error.message[:200]))
+            breaches.append(Breach(rule, where, _breach_text(error)))
     return breaches
+
+
+def _breach_text(error) -> str:
+    """What the value breaks, in JSON notation, the breach itself first: a 501-character
+    Description reads `"0000…" (501 characters): longer than maxLength 500`."""
+    value, kind, limit = error.instance, error.validator, error.validator_value
+    if kind in ("maxLength", "minLength") and isinstance(value, str):
+        side = "longer than" if kind == "maxLength" else "shorter than"
+        return f"{shown(value, 24)} ({len(value)} characters): {side} {kind} {limit}"
+    return f"{shown(value, 80)} breaks {kind} {shown(limit, 80)}"
 
 
 def path_breaches(operation_id: str, path_parameters: dict) -> list[Breach]:

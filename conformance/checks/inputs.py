@@ -1,8 +1,8 @@
 """Checks that hold for every generated request: no 5xx, and input the documents forbid is refused.
 
 The second replaces schemathesis' `negative_data_rejection`: it decides "forbidden" with the
-specs and the latitude of READING-THE-DOCUMENTS (coercible numbers and booleans in string fields,
-empty batches, XML bodies are not judged), counts a GEP 200 with a 4xx envelope and a PO 2xx
+specs and the rules' `latitude` (specs/rules.yaml: coercible numbers and booleans in string
+fields, empty batches, XML bodies are not judged), counts a GEP 200 with a 4xx envelope and a PO 2xx
 with errors as rejections, and names the rule of the constraint the input breaks.
 """
 

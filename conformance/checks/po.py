@@ -20,6 +20,7 @@ from conformance.checks.answers import (
     sent_json,
     short,
 )
+from conformance.notation import shown
 
 _ECHOED = ("poInternalNumber", "poExternalNumber")
 _FAILED_STATUS = re.compile(r"fail|error|reject|invalid", re.IGNORECASE)
@@ -59,7 +60,7 @@ def _sent(case) -> tuple[dict[str, set[str]], str | None]:
 
 @schemathesis.check
 def po_errors_shape(ctx, response, case):
-    """PO-ERRORS-SHAPE: errors, when present, is a list of {errorCode, errorDesc} strings."""
+    """PO-ERRORS-SHAPE: errors, when present, is a list of {errorCode, errorDesc} objects."""
     answers = _answers(response, case)
     if not answers:
         return True
@@ -98,14 +99,14 @@ def po_echoes_identifiers(ctx, response, case):
                 raise RuleViolation(
                     "PO-ECHOES-IDENTIFIERS",
                     f"{field} {short(echoed)}",
-                    f"{field} as sent: {sorted(numbers[field])}",
+                    f"{field} as sent: {shown(sorted(numbers[field]))}",
                 )
         echoed_txn = answer.get("sourceTxnId")
         if txn is not None and echoed_txn is not None and str(echoed_txn).strip() != txn.strip():
             raise RuleViolation(
                 "PO-ECHOES-IDENTIFIERS",
                 f"sourceTxnId {short(echoed_txn)}",
-                f"sourceTxnId {txn!r} as sent",
+                f"sourceTxnId {shown(txn)} as sent",
             )
     return None
 
@@ -170,7 +171,7 @@ def po_rejection_answer(ctx, response, case):
         if isinstance(status, str) and _FAILED_STATUS.search(status) and not answer.get("errors"):
             raise RuleViolation(
                 "PO-REJECTION-ANSWER",
-                f"HTTP {response.status_code}, processStatus {status!r}, "
+                f"HTTP {response.status_code}, processStatus {shown(status)}, "
                 f"errors {short(answer.get('errors'))}",
                 "400 or 405, or 200/201 with a non-empty errors list",
             )

@@ -2,10 +2,11 @@
 
 Generation is schemathesis' (examples, coverage and fuzzing phases, positive and negative);
 judging is ours (`conformance.checks.judge`), because the built-in checks would fail a correct
-target for latitude the documents give (see SCHEMATHESIS-NOTES.md). Realism: path parameters
-come from the target's data (`[parameters]` overrides) and most generated bodies get the
-target's own codes outside the place they break (`realism.realise`, seeded by the run's seed),
-so that success paths are reached and a negative case is refused for its breach alone.
+target for latitude the documents give (each rule's `latitude`, specs/rules.yaml). Realism:
+path parameters come from the target's data (`[parameters]` overrides) and most generated
+bodies get the target's own codes outside the place they break (`realism.realise`, seeded by
+the run's seed), so that success paths are reached and a negative case is refused for its
+breach alone.
 Stateful testing is not wired: the specs declare no links between the five operations.
 """
 

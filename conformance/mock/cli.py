@@ -76,7 +76,15 @@ def main(args: argparse.Namespace) -> int:
     faults = f" with faults {', '.join(args.fault)}" if args.fault else ""
     print(f"{mock.base_url}", flush=True)
     print(
-        f"conformance mock ({args.variant}{faults}) serving; Ctrl-C stops it",
+        f"conformance mock ({args.variant}{faults}) serving; Ctrl-C stops it\n"
+        f"certify it: conformance run --base-url {mock.base_url}"
+        + (
+            "\n(nothing to export: a loopback --base-url run uses the demo credentials;"
+            " for curl they are in docs/mock.md)"
+            if args.variant == "reference"
+            else " --target targets/mock-alternate.toml (export its demo credentials first,"
+            " docs/mock.md)"
+        ),
         file=sys.stderr,
         flush=True,
     )

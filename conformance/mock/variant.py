@@ -2,7 +2,7 @@
 
 `reference` follows the documents' examples wherever they show something; `alternate` takes the
 other reasonable choice everywhere, so the suite can prove it does not fail a correct target for
-a latitude it must allow (READING-THE-DOCUMENTS.md, "Latitude").
+a latitude it must allow (the `latitude` of each rule in specs/rules.yaml).
 """
 
 from collections.abc import Callable

@@ -51,13 +51,18 @@ def verdict_html(document: Mapping) -> str:
     )
     failing = [r for r in document["rules"] if r["status"] in ("failed", "warning")]
     banner = changes.banner_lines(document)
+    # what kept the verdict from covering the whole target (interrupted, unreachable) first
+    stops = [f"Not run: [{escape(p)}] unreachable, {escape(c)}" for p, c in
+             document.get("unreachable", {}).items()]
+    stops += [escape(error) for error in document.get("suite_errors", [])[:3]]
     if failing:
         links = ", ".join(
             f'<a href="#rule-{escape(r["id"])}">{escape(r["id"])}</a>' for r in failing[:SHOWN_IDS]
         )
         more = f" … and {len(failing) - SHOWN_IDS} more" if len(failing) > SHOWN_IDS else ""
         banner.insert(0, f"Failing: {links}{more}")
-    lines = "".join(f'<div class="changes">{line}</div>' for line in banner)
+    lines = "".join(f'<div class="stopped">{line}</div>' for line in stops)
+    lines += "".join(f'<div class="changes">{line}</div>' for line in banner)
     return (
         f'<div class="verdict verdict-{escape(verdict)}{untested}" id="verdict">'
         f'<span class="word">{escape((document.get("verdict_line") or verdict).upper())}</span>'
@@ -106,8 +111,7 @@ def failures_html(document: Mapping, statuses: tuple[str, ...], title: str, anch
         shown = rule.get("failures") or []
         parts.append(
             f'<h3 id="evidence-{escape(rule["id"])}">{escape(rule["id"])} ({rule["level"]},'
-            f" {escape(rule['status'])}) · {escape(rule['citation']['doc'])} §"
-            f" {escape(rule['citation']['section'])}</h3>"
+            f" {escape(rule['status'])}) · {matrix.citation_html(rule['citation'])}</h3>"
         )
         if rule.get("reason") and rule["status"] == "waived":
             parts.append(f"<p>{escape(rule['reason'])}</p>")
@@ -206,17 +210,18 @@ class HtmlReport:
     def _safe(self, html: str) -> str:
         return self._target.redactor().text(html) or ""
 
-    @pytest.hookimpl(tryfirst=True)
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        """pytest-metadata's environment table is written into the page too: mask it."""
+        """pytest-metadata's environment table (Python, platform, plugins, environment
+        variables) is boilerplate to a vendor and may hold what it should not: the page has
+        the run's own facts instead, so the table is emptied (and hidden by report.css)."""
         try:
             from pytest_metadata.plugin import metadata_key
         except ImportError:
             return
-        metadata = session.config.stash.get(metadata_key, None) or {}
-        for key, value in list(metadata.items()):
-            if isinstance(value, str):
-                metadata[key] = self._safe(value)
+        metadata = session.config.stash.get(metadata_key, None)
+        if metadata is not None:
+            metadata.clear()
 
     def pytest_html_report_title(self, report) -> None:
         report.title = self._safe(f"Conformance report · {self._target.name}")
@@ -235,6 +240,13 @@ class HtmlReport:
         outcomes = getattr(report, "conformance_outcomes", None) or []
         failed = dict.fromkeys(o["rule_id"] for o in outcomes if o.get("status") == "failed")
         cells.insert(2, f'<td class="col-rules">{escape(", ".join(failed))}</td>')
+
+    def pytest_html_results_table_html(self, report, data) -> None:
+        """A failure is shown once, as its evidence card: not again as pytest's raw log (the
+        JUnit text). Other rows keep their log (a skip says why)."""
+        outcomes = getattr(report, "conformance_outcomes", None) or []
+        if any(o.get("status") == "failed" for o in outcomes):
+            data.clear()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

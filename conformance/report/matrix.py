@@ -94,6 +94,14 @@ def quote_html(quote: str | None) -> str:
     return f"<br><q>{escape(quote)}</q>"
 
 
+def citation_html(citation: Mapping) -> str:
+    """The document by title and section, the file name second (summary.json's citation)."""
+    title = citation.get("title") or citation["doc"]
+    file = f' <span class="doc-file">({escape(citation["doc"])})</span>' if title != citation[
+        "doc"] else ""
+    return f"<b>{escape(title)}</b>, § {escape(citation['section'])}{file}"
+
+
 def row(rule: Mapping) -> str:
     status = rule["status"]
     citation = rule["citation"]
@@ -113,8 +121,7 @@ def row(rule: Mapping) -> str:
         f'<td class="status"><span class="badge status-{escape(status)}">'
         f"{STATUS_LABELS.get(status, escape(status.upper()))}</span>"
         f"{f'<br><small>{note}</small>' if note else ''}</td>"
-        f'<td class="citation">{escape(citation["doc"])} § {escape(citation["section"])}'
-        f"{quote_html(quote)}</td>"
+        f'<td class="citation">{citation_html(citation)}{quote_html(quote)}</td>'
         f'<td class="decided" title="{escape(_sources_title(rule))}">{decided_by(rule)}</td>'
         "</tr>"
     )
@@ -133,7 +140,7 @@ def matrix_html(rules: list[Mapping]) -> str:
     """The whole matrix: a table with one tbody per endpoint group."""
     parts = [
         '<table id="rule-matrix"><thead><tr><th>Rule</th><th>Level</th><th>Status</th>'
-        "<th>Citation (document § section, quoted sentence)</th><th>Decided by</th></tr></thead>"
+        "<th>Citation (document, § section, quoted sentence)</th><th>Decided by</th></tr></thead>"
     ]
     for title, members in groups(rules):
         parts.append(

@@ -38,7 +38,9 @@ class Scenario:
 
     @property
     def citation(self) -> str:
-        return f"{self.source_doc} § {self.source_section}"
+        from conformance.catalog import cite
+
+        return cite(self.source_doc, self.source_section)
 
     @property
     def met(self) -> tuple[str, ...]:

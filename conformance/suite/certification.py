@@ -18,7 +18,7 @@ from _pytest.junitxml import xml_key  # pytest's JUnit writer (LogXML) in config
 from conformance import preflight, summary
 from conformance.catalog import load_rules
 from conformance.outcomes import Outcome, Status
-from conformance.report import junit, waivers
+from conformance.report import junit, standalone, waivers
 from conformance.verdict import (
     INCONCLUSIVE,
     fold_verdict,
@@ -80,13 +80,17 @@ class Certification:
         self.items_done: set[str] = set()
         self.summary: dict | None = None
         self._finished = False  # the summary of the finished session has been written
+        self.stopped: str | None = None  # why the run ended early (interrupt, stop), if it did
         self.preflight: dict[str, preflight.ProductCheck] = {}
-        self.stopped = False  # the pre-flight failed: no item runs, the reports say why
+        self.preflight_failed = False  # a setup problem: no item runs, the reports say why
 
     # ---------------------------------------------------------------- before anything runs
-    def run_preflight(self) -> None:
-        """conformance.preflight per product; a problem or an unreachable product stops the
-        run before any item (the reports are still written, listing every pre-flight call)."""
+    def run_preflight(self) -> set[str]:
+        """conformance.preflight per product (it replaces a GET / probe). A product that answers
+        nothing is left out of the run (its rules skipped, naming the cause; the run is
+        inconclusive) while the others run; a setup problem stops the whole run before any item
+        (exit 2; the reports are still written, listing every pre-flight call). Returns the
+        products left out."""
         for warning in self.run.data_warnings:
             print(f"conformance: warning: {warning}", file=sys.stderr)
         self.preflight = preflight.run(self.run.target, self.run.seed)
@@ -94,23 +98,37 @@ class Certification:
             if check.unreachable:
                 self.unreachable[name] = check.unreachable
         problems = [(n, p) for n, c in self.preflight.items() for p in c.problems]
-        self.stopped = bool(self.unreachable or problems)
-        if self.unreachable:
-            first = next(iter(self.unreachable.items()))
-            print(f"conformance: inconclusive — [{first[0]}] base_url {first[1]}", file=sys.stderr)
+        self.preflight_failed = bool(problems)
         for name, problem in problems:
             print(f"conformance: pre-flight [{name}] {problem}", file=sys.stderr)
+        return set(self.unreachable)  # the run's summary names each, once
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
         """pytest-xdist: every worker gets the controller's seed and report directory."""
         node.workerinput["conformance_seed"] = self.run.seed
         node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
-        node.workerinput["conformance_stopped"] = self.stopped
+        node.workerinput["conformance_left_out"] = sorted(self.unreachable)
+        node.workerinput["conformance_preflight_failed"] = self.preflight_failed
         option = self.config.option
         node.workerinput["conformance_target"] = option.conformance_target
         node.workerinput["conformance_base_url"] = option.conformance_base_url
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self) -> None:
+        """xdist's status line ("bringing up nodes...") is printed by its terminal reporter at
+        set-up and again when collection is done; once is enough when not on a terminal."""
+        reporter = self.config.pluginmanager.get_plugin("terminaldistreporter")
+        if reporter is not None and not getattr(reporter, "_isatty", True):
+            self.config.pluginmanager.unregister(reporter)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        """xdist's terminal reporter said this; it is not registered (see sessionstart)."""
+        manager = self.config.pluginmanager
+        reporter = manager.get_plugin("terminalreporter")
+        if error and reporter is not None and not manager.has_plugin("terminaldistreporter"):
+            reporter.write_line(f"[{node.gateway.id}] node down: {error}")
 
     # ---------------------------------------------------------------- while items run
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -149,6 +167,7 @@ class Certification:
         self._finished = True
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # What ran is kept in every report, but it is no verdict on the whole target.
+            self.stopped = "interrupted"
             self.suite_errors.append(
                 f"interrupted after {len(self.items_done)} of {session.testscollected} items: "
                 "the results cover only what ran"
@@ -156,23 +175,48 @@ class Certification:
         self.write_summary()
         return self.summary
 
+    def complete_reports(self, cause: str) -> None:
+        """All three report files exist afterwards: a run stopped before its session ended
+        (interrupted while collecting, a usage error after the report directory was chosen)
+        gets an inconclusive summary naming `cause`, and the JUnit and HTML files pytest did
+        not write are rendered from the summary."""
+        if self.summary is None:
+            self.stopped = cause
+            self.suite_errors.append(cause)
+            self.write_summary()
+        assert self.summary is not None
+        standalone.write_missing(self.run.report_dir, self.summary)
+
     def write_summary(self) -> None:
         not_run = {
             p: "not in the target file or not selected (--api)"
             for p in ("gep", "po", "smat")
             if p not in self.run.target.products
         }
-        if self.stopped:  # nothing was certified: one reason, not one per rule
-            not_run.update(dict.fromkeys(self.run.target.products, "not certified: the"
-                                         " pre-flight stopped the run"))
+        not_run.update({p: "not run: the product did not answer" for p in self.unreachable})
+        if self.preflight_failed:  # nothing was certified: one reason, not one per rule
+            not_run.update({p: "not certified: the pre-flight stopped the run"
+                            for p in self.run.target.products if p not in self.unreachable})
         # xdist delivers items in any order; sorted by source (stable), the evidence kept per
         # rule is a serial run's
         outcomes, lost = settle_answers(sorted(self.outcomes, key=lambda o: o.source_id))
         unreachable = {**self.unreachable, **lost}
         results = judge_rules(load_rules(), outcomes, not_run)
+        if self.stopped:  # a rule nothing reached was not run: it "needs" nothing
+            for result in results:
+                # a rule of a product left out keeps that reason; one that "needs" data or
+                # that nothing exercised was simply not reached
+                if result.status == "skipped" and not result.sources and (
+                    result.reason.startswith(("needs ", "no scenario or check"))
+                ):
+                    result.reason = (
+                        "not run: the run was interrupted first"
+                        if self.stopped == "interrupted"
+                        else f"not run: {self.stopped}"
+                    )
         results, waiver_section = waivers.apply(results, self.run.waivers, _today())
         verdict = fold_verdict(results, unreachable)
-        if self.stopped:  # the pre-flight found a problem: nothing was certified
+        if self.preflight_failed:  # a setup problem: nothing was certified
             verdict = INCONCLUSIVE
         if self.suite_errors and verdict != "non-conformant":
             verdict = INCONCLUSIVE
@@ -187,7 +231,7 @@ class Certification:
             item_seconds=dict(self.item_seconds),
             waivers=waiver_section,
             preflight={name: check.to_dict() for name, check in self.preflight.items()},
-            setup_failed=self.stopped,
+            setup_failed=self.preflight_failed,
         )
         summary.write(self.run.report_dir / "summary.json", self.summary)
 

@@ -5,10 +5,12 @@ controller's reporting read the same values; under xdist every worker rebuilds t
 options the controller sent (seed and report directory included, so all agree).
 """
 
+import dataclasses
 import os
 import random
 import shutil
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,12 +74,24 @@ def timestamped_report_dir(root: Path = Path("reports")) -> Path:
     return candidate
 
 
-def copy_to_latest(report_dir: Path) -> None:
-    """reports/latest/ becomes a copy of the run's report directory."""
+REPORT_FILES = ("summary.json", "junit.xml", "report.html")
+
+
+def copy_to_latest(report_dir: Path) -> bool:
+    """reports/latest/ becomes a copy of the run's report directory, but only when that holds
+    all three reports: the last complete set is never replaced by a partial one. The copy is
+    made beside latest/ and renamed into place. Returns whether latest/ was replaced."""
     latest = report_dir.parent / "latest"
-    if report_dir.is_dir() and report_dir.resolve() != latest.resolve():
-        shutil.rmtree(latest, ignore_errors=True)
-        shutil.copytree(report_dir, latest)
+    if not all((report_dir / name).is_file() for name in REPORT_FILES):
+        return False
+    if report_dir.resolve() == latest.resolve():
+        return True
+    staging = report_dir.parent / f".latest-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(report_dir, staging)
+    shutil.rmtree(latest, ignore_errors=True)
+    staging.rename(latest)
+    return True
 
 
 def target_file_of(target: str | None) -> Path:
@@ -85,15 +99,37 @@ def target_file_of(target: str | None) -> Path:
     return Path(target) if target else targets_dir() / "reference.toml"
 
 
+def target_name_of(target: str | None, base_url: str | None) -> str | None:
+    """The name a run's reports give its target: the file's [target] name (or its stem); for
+    `--base-url` alone (reference.toml's data on someone's URL) the URL, not "reference mock".
+    None when the file cannot be read (loading it later says why)."""
+    if target is None and base_url:
+        return f"{base_url.rstrip('/')} (reference data)"
+    path = target_file_of(target)
+    try:
+        meta = tomllib.loads(path.read_text(encoding="utf-8")).get("target")
+    except (OSError, ValueError):
+        return None
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return name if isinstance(name, str) and name else path.stem
+
+
 def _check_report_dir(report_dir: str) -> None:
-    """The directory can be created (or is one) and written to; nothing is created here."""
+    """The directory exists afterwards and can be written to (it is created here: only trying
+    tells, /proc/x looks writable to root and is not)."""
     path = Path(report_dir).absolute()
     if path.exists() and not path.is_dir():
         raise UsageError(f"--report-dir {report_dir}: is a file — name a directory")
     existing = next(p for p in (path, *path.parents) if p.exists())
+    fix = " — choose a directory you can write to"
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"--report-dir {report_dir}: {existing} is not a writable directory"
-                         " — choose a directory you can write to")
+        raise UsageError(f"--report-dir {report_dir}: {existing} is not a writable directory{fix}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"--report-dir {report_dir}: cannot be created ({error.strerror}){fix}"
+        ) from None
 
 
 def check_options(
@@ -103,8 +139,10 @@ def check_options(
     baseline: str | None,
     fail_on: str,
     report_dir: str | None = None,
+    target_name: str | None = None,
 ) -> None:
-    """The options no target is needed to judge: refused before a mock or a request starts."""
+    """The options no running target is needed to judge: refused before a mock or a request
+    starts (a waiver file is checked against `target_name` when it is given)."""
     parse_api(api)
     if report_dir is not None:
         _check_report_dir(report_dir)
@@ -113,7 +151,7 @@ def check_options(
     if fail_on == "new-failures" and not baseline:
         raise UsageError("--fail-on new-failures needs --baseline OLD/summary.json")
     if waivers:
-        waiver_file.load(Path(waivers), load_rules())
+        waiver_file.load(Path(waivers), load_rules(), target_name)
     if baseline:
         baseline_file.load(Path(baseline))
 
@@ -138,6 +176,8 @@ def build(
     )
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
+    if target is None and base_url:  # reference.toml's data on someone's URL: name the URL
+        loaded = dataclasses.replace(loaded, name=target_name_of(None, base_url))
     return RunSettings(
         target=loaded,
         target_file=path,

@@ -95,10 +95,8 @@ def test_an_unreachable_target_is_inconclusive_with_a_one_line_cause(tmp_path):
     )
     assert done.returncode == 3
     assert "Traceback" not in done.stdout + done.stderr
-    cause = [line for line in done.stderr.splitlines() if "inconclusive" in line]
-    assert cause == [
-        f"conformance: inconclusive — [po] base_url http://127.0.0.1:{port}: connection refused"
-    ]
+    cause = [line for line in done.stdout.splitlines() if "UNREACHABLE" in line]
+    assert cause == [f"  UNREACHABLE [po] http://127.0.0.1:{port}: connection refused"]
     document = summary_of(tmp_path)
     assert document["verdict"] == "inconclusive" and "po" in document["unreachable"]
 

@@ -93,7 +93,10 @@ def test_a_bad_waiver_file_stops_the_run_before_any_request(tmp_path):
         f"conformance: {waivers}: waiver #1 (rule NOPE): reason is missing or empty — give a"
         " non-empty string"
     ]
-    assert not (tmp_path / "summary.json").exists()
+    # refused before any request; the named report directory says why (CI publishes it)
+    document = summary_of(tmp_path)
+    assert document["exit_code"] == 2 and "reason is missing" in document["suite_errors"][0]
+    assert not document["counts"]["outcomes"]
 
 
 def _comparable(report_dir) -> dict:

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 
 import requests
 
+from conformance.notation import shown_body
+
 
 class Failure(NamedTuple):
     received: str
@@ -50,8 +52,8 @@ class Answer:
             return NOT_JSON
 
     def brief(self) -> str:
-        body = " ".join(self.text.split())
-        return f"HTTP {self.status} {self.content_type or '(no media type)'} {body[:300]!r}"
+        media = self.content_type or "(no media type)"
+        return f"HTTP {self.status} {media} {shown_body(self.text)}"
 
 
 @dataclass

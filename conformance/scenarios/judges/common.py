@@ -1,5 +1,6 @@
 """Judges that read the same way for every product: server errors, media types, auth refusals."""
 
+from conformance.notation import shown
 from conformance.scenarios.judges import NOT_JSON, Context, Failure, evaluate, judge
 
 JSON_TYPES = ("application/json",)
@@ -23,7 +24,7 @@ def json_media_type(ctx: Context) -> Failure | None:
         return None
     if is_json_media(ctx.answer.content_type):
         return None
-    return Failure(f"a JSON body under {ctx.answer.content_type or 'no media type'!r}",
+    return Failure(f"a JSON body under {shown(ctx.answer.content_type or 'no media type')}",
                    "application/json (a charset parameter allowed)")
 
 

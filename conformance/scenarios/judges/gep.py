@@ -9,6 +9,7 @@ key is one that was sent.
 from typing import Any
 
 from conformance.catalog import fold_whitespace
+from conformance.notation import shown
 from conformance.scenarios.judges import (
     NOT_JSON,
     Answer,
@@ -156,7 +157,7 @@ def gep_status_code_string(ctx: Context) -> Failure | None:
     code = body["statusCode"]
     if isinstance(code, str) and code.isdigit():
         return None
-    return Failure(f"statusCode {code!r}", 'statusCode as a string of digits, e.g. "400"')
+    return Failure(f"statusCode {shown(code)}", 'statusCode as a string of digits, e.g. "400"')
 
 
 @judge("gep_error_details_shape", "gep")
@@ -167,7 +168,7 @@ def gep_error_details_shape(ctx: Context) -> Failure | None:
             isinstance(e, dict) and "errorCode" in e and "errorDescription" in e for e in errors
         )
         if not good:
-            return Failure(f"errorDetails entry {entry!r}",
+            return Failure(f"errorDetails entry {shown(entry)}",
                            "{key, errors: [{errorCode, errorDescription}]}")
     return None
 
@@ -248,5 +249,5 @@ def message_mentions(ctx: Context) -> Failure | NotApplicable | None:
     body = fold_whitespace(" ".join(_strings(ctx.answer))).casefold()
     if any(fold_whitespace(t).casefold() in body for t in texts):
         return None
-    return Failure(ctx.answer.brief(), " or ".join(repr(t) for t in texts))
+    return Failure(ctx.answer.brief(), " or ".join(shown(t) for t in texts))
 

@@ -6,6 +6,7 @@ processStatus; the rejection's documented form (PO-REJECTION-ANSWER) is narrower
 or a 2xx with the errors listed. JSON or XML, one response or a list of them.
 """
 
+from conformance.notation import shown
 from conformance.scenarios.judges import Context, Failure, NotApplicable, evaluate, judge
 from conformance.scenarios.judges.po_body import (
     FIELDS,
@@ -73,9 +74,13 @@ def po_echoes_identifiers(ctx: Context) -> Failure | None:
     for item in responses(ctx.answer) or []:
         for name, allowed in numbers.items():
             if item.get(name) not in (None, "") and str(item[name]) not in allowed:
-                return Failure(f"{name} {item[name]!r}", f"{name} as sent: {sorted(allowed)}")
+                return Failure(
+                    f"{name} {shown(item[name])}", f"{name} as sent: {shown(sorted(allowed))}"
+                )
         if item.get("sourceTxnId") not in (None, "") and str(item["sourceTxnId"]) != str(txn):
-            return Failure(f"sourceTxnId {item['sourceTxnId']!r}", f"sourceTxnId {txn!r}")
+            return Failure(
+                f"sourceTxnId {shown(item['sourceTxnId'])}", f"sourceTxnId {shown(txn)}"
+            )
     return None
 
 
@@ -100,7 +105,9 @@ def po_errors_shape(ctx: Context) -> Failure | None:
             isinstance(e, dict) and isinstance(e.get("errorCode"), str)
             and isinstance(e.get("errorDesc"), str) for e in errors
         ):
-            return Failure(f"errors {errors!r}", "a list of {errorCode, errorDesc} strings")
+            return Failure(
+                f"errors {shown(errors)}", '"errors": [{"errorCode": "...", "errorDesc": "..."}]'
+            )
     return None
 
 

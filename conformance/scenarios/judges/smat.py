@@ -7,6 +7,7 @@ all of the PO's events or only the sent ones; CostValue is never required to be 
 
 from urllib.parse import urlparse
 
+from conformance.notation import shown
 from conformance.scenarios.judges import Context, Failure, NotApplicable, judge
 from conformance.scenarios.judges.events import (
     earlier,
@@ -36,7 +37,7 @@ def _wanted(ctx: Context) -> list[dict]:
 
 
 def _name(event: dict) -> str:
-    return ", ".join(f"{k}={event[k]!r}" for k in ("AttpId", "PpeCode", "PpeId") if k in event)
+    return ", ".join(f"{k}={shown(event[k])}" for k in ("AttpId", "PpeCode", "PpeId") if k in event)
 
 
 @judge("accepted", "smat")
@@ -94,7 +95,7 @@ def event_present_once(ctx: Context) -> Failure | None:
                            "the event exactly once: updated, not duplicated")
         sent_id, got_id = wanted.get("PpeId"), found[0].get("PpeId")
         if sent_id is not None and got_id is not None and not same_value(sent_id, got_id):
-            return Failure(f"PpeId {got_id!r} for the event sent with PpeId {sent_id!r}",
+            return Failure(f"PpeId {shown(got_id)} for the event sent with PpeId {shown(sent_id)}",
                            "the existing event updated under its PpeId, not inserted anew")
     return None
 
@@ -110,7 +111,9 @@ def event_updated(ctx: Context) -> Failure | None:
             if field in NEVER_ECHOED or field not in wanted:
                 continue
             if not same_value(wanted[field], found[0].get(field)):
-                return Failure(f"{field} {found[0].get(field)!r}", f"{field} {wanted[field]!r}")
+                return Failure(
+                    f"{field} {shown(found[0].get(field))}", f"{field} {shown(wanted[field])}"
+                )
     return None
 
 
@@ -136,7 +139,7 @@ def cannot_update(ctx: Context) -> Failure | None:
                 else:
                     kept = field not in wanted or not same_value(wanted[field], got)
                 if not kept:
-                    return Failure(f"{field} changed to {got!r} on {_name(wanted)}",
+                    return Failure(f"{field} changed to {shown(got)} on {_name(wanted)}",
                                    f"{field} kept (a 4xx, or a 2xx showing it unchanged)")
     return None
 
@@ -152,10 +155,11 @@ def event_defaults(ctx: Context) -> Failure | None:
         for event in matches(_events(ctx), wanted)[:1]:
             for field in INDICATORS:
                 if field not in wanted and field in event and event[field] != "N":
-                    return Failure(f"{field} {event[field]!r}", f"{field} 'N' by default")
+                    return Failure(f"{field} {shown(event[field])}", f'{field} "N" by default')
             if "PaymentPercent" not in wanted and event.get("PaymentPercent") is not None and \
                     not same_value(0, event["PaymentPercent"]):
-                return Failure(f"PaymentPercent {event['PaymentPercent']!r}", "PaymentPercent 0")
+                got = shown(event["PaymentPercent"])
+                return Failure(f"PaymentPercent {got}", "PaymentPercent 0")
     return None
 
 
@@ -169,15 +173,15 @@ def siblings_unchanged(ctx: Context) -> Failure | NotApplicable | None:
     """
     sent = _wanted(ctx)
     siblings = [e for e in ctx.before.values() if not any(is_match(e, w) for w in sent)]
-    shown = [(old, matches(_events(ctx), old)) for old in siblings]
-    shown = [(old, found[0]) for old, found in shown if found]
-    if not _ok(ctx) or not shown:
+    in_answer = [(old, matches(_events(ctx), old)) for old in siblings]
+    in_answer = [(old, found[0]) for old, found in in_answer if found]
+    if not _ok(ctx) or not in_answer:
         return NotApplicable("the answer shows none of the PO's other events")
-    for old, now in shown:
+    for old, now in in_answer:
         for field, value in old.items():
             if field in now and not same_value(value, now[field]):
-                return Failure(f"{field} {now[field]!r} on the unsent event {_name(old)}",
-                               f"{field} {value!r} kept: only the events sent change")
+                return Failure(f"{field} {shown(now[field])} on the unsent event {_name(old)}",
+                               f"{field} {shown(value)} kept: only the events sent change")
     return None
 
 
@@ -187,4 +191,4 @@ def event_absent(ctx: Context) -> Failure | None:
     found = matches(_events(ctx), ctx.args["event"])
     if not found:
         return None
-    return Failure(f"value holding {found[0]!r}", "no trace of the refused call's event")
+    return Failure(f"value holding {shown(found[0])}", "no trace of the refused call's event")
