@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jsonschema
-import yaml
-
-from conformance.contract_files import specs_dir
+from conformance.contract_files import read_yaml, specs_dir
 
 PRODUCT_OF_OPERATION = {
     "updateProcessedPorStatus": "gep",
@@ -56,7 +53,7 @@ class Source:
 def document_titles() -> dict[str, str]:
     """Document file name -> title, from specs/documents/titles.yaml."""
     path = specs_dir() / "documents" / "titles.yaml"
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return dict(read_yaml(path) or {})
 
 
 def cite(doc: str, section: str) -> str:
@@ -104,8 +101,10 @@ def documents_dir() -> Path:
 @cache
 def load_rules(path: Path | None = None) -> dict[str, Rule]:
     """Rules by id, in catalog order."""
+    import jsonschema  # here, not at import: every pytest session reads the plugin's options
+
     path = path or specs_dir() / "rules.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     schema = json.loads((specs_dir() / "schemas" / "rules.schema.json").read_text())
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=str)
     if errors:
@@ -131,5 +130,5 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
 
 
 def load_contradictions() -> list[dict[str, str]]:
-    data = yaml.safe_load((specs_dir() / "rules.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(specs_dir() / "rules.yaml")
     return data["contradictions"]

@@ -61,6 +61,7 @@ def _settings(args: argparse.Namespace, target_file: Path | None, base_url: str 
         waivers=args.waivers,
         baseline=args.baseline,
         fail_on=args.fail_on,
+        concurrency=args.concurrency,
         **{"seed": 0, "report_dir": args.report_dir or ".", "default_report_dir": False, **extra},
     )
 
@@ -217,6 +218,7 @@ def _main(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         fail_on=args.fail_on,
         report_dir=args.report_dir,
+        concurrency=args.concurrency,
         target_name=run_settings.target_name_of(
             args.target or (None if args.base_url else _mock_target_file(args)), args.base_url
         ),

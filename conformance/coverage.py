@@ -10,10 +10,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-
 from conformance.catalog import ANSWERED_RULE_OF_OPERATION, load_rules
-from conformance.contract_files import specs_dir
+from conformance.contract_files import read_yaml, specs_dir
 
 SPEC_FILES = ("gep-smart.yaml", "po-service.yaml", "smart-materials.yaml")
 
@@ -35,7 +33,7 @@ def spec_places() -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for name in SPEC_FILES:
         places: dict[str, list[str]] = defaultdict(list)
-        spec = yaml.safe_load((specs_dir() / name).read_text(encoding="utf-8"))
+        spec = read_yaml(specs_dir() / name)
         _x_rules_places(spec, "", places)
         for rule_id, pointers in places.items():
             found[rule_id].extend(f"{name}#{p}" for p in pointers)
@@ -152,7 +150,7 @@ def dimensions() -> dict[str, dict[str, str]]:
 
 def _has_limit(place: str) -> bool:
     name, _, pointer = place.partition("#")
-    node = yaml.safe_load((specs_dir() / name).read_text(encoding="utf-8"))
+    node = read_yaml(specs_dir() / name)
     for part in pointer.strip("/").split("/"):
         part = part.replace("~1", "/").replace("~0", "~")
         node = node[int(part)] if isinstance(node, list) else node[part]

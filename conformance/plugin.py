@@ -15,7 +15,9 @@ import pytest
 from conformance.errors import UsageError
 
 OUTCOMES = pytest.StashKey[list]()
+_BATCH = pytest.StashKey[object]()  # the generated cases of a fuzz item (concurrency.CaseBatch)
 _RUN = None  # the RunSettings of the run in this process (the suite module reads it at import)
+_SENDER = None  # the run's concurrency.Sender, while the run loop runs
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -112,6 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
             baseline=option.conformance_baseline,
             fail_on=option.conformance_fail_on,
             require_all=option.conformance_require_all,
+            concurrency=option.conformance_concurrency,
         )
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
@@ -211,6 +214,59 @@ def conformance_run():
     if _RUN is None:
         pytest.skip("not a certification run (no --conformance-target / --conformance-base-url)")
     return _RUN
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session: pytest.Session):
+    """The run's sending pool lives as long as the run loop; scenarios start in it at once."""
+    global _SENDER
+    if _RUN is None or session.config.option.collectonly:
+        return (yield)
+    from conformance.suite.concurrency import Sender
+
+    _SENDER = Sender(_RUN, _RUN.concurrency)
+    try:
+        if not _is_worker(session.config):  # a worker gets its items one at a time
+            _SENDER.start_scenarios(
+                item.callspec.params["conformance_scenario"]
+                for item in session.items
+                if "conformance_scenario" in getattr(item, "fixturenames", ())
+            )
+        return (yield)
+    finally:
+        sender, _SENDER = _SENDER, None
+        sender.close()
+
+
+@pytest.fixture(scope="session")
+def conformance_sender(conformance_run):
+    """The run's sending pool (`conformance.suite.concurrency.Sender`)."""
+    if _SENDER is None:
+        pytest.skip("no run loop: nothing is sent")
+    return _SENDER
+
+
+@pytest.fixture(scope="session")
+def conformance_cases(request: pytest.FixtureRequest, conformance_sender):
+    """Session-scoped (Hypothesis): `add(product, case)` hands a generated case of the item
+    running now to the pool; the plugin judges the item's cases when its test returns."""
+
+    def add(product: str, case) -> None:
+        item = request.session.stash[_CURRENT]
+        if _BATCH not in item.stash:
+            item.stash[_BATCH] = conformance_sender.cases(product)
+        item.stash[_BATCH].add(case)
+
+    return add
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    result = yield  # an interrupted or broken item leaves its cases unjudged
+    batch = item.stash.get(_BATCH, None)
+    if batch is not None:
+        item.stash.setdefault(OUTCOMES, []).extend(batch.judged())
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ every error is one line naming the file, the key and the fix (a `UsageError`): a
 file must stop the run before any request, never half-way through it.
 """
 
+import os
+import threading
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,22 +35,54 @@ class ProductTarget:
     verify: bool | str = True  # requests' `verify`: a flag or a CA bundle path
     cert: tuple[str, str] | str | None = None  # requests' `cert`: client certificate (and key)
     auths: Mapping[str, CredentialsAuth] = field(default_factory=dict, repr=False, compare=False)
-    _sessions: dict[str, requests.Session] = field(default_factory=dict, repr=False, compare=False)
+    _sessions: dict[tuple[str, int], requests.Session] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _environment: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def environment(self) -> dict[str, Any]:
+        """What requests would read from the environment for this base URL, read once: proxies
+        (HTTP(S)_PROXY, NO_PROXY) and a CA bundle (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE).
+
+        Sessions do not read the environment per request (`trust_env` off): requests iterates
+        os.environ on every request, which races with pytest setting PYTEST_CURRENT_TEST on the
+        main thread while `--concurrency` sends from others (KeyError). Read first on the main
+        thread (the reachability probe). Also keeps ~/.netrc credentials off requests sent with
+        privilege "none"."""
+        with self._lock:
+            if not self._environment:
+                self._environment.update(
+                    proxies=requests.utils.get_environ_proxies(self.base_url),
+                    ca_bundle=os.environ.get("REQUESTS_CA_BUNDLE")
+                    or os.environ.get("CURL_CA_BUNDLE"),
+                )
+            return self._environment
 
     def session(self, privilege: str = "normal") -> requests.Session:
-        """One shared session per privilege ("normal" | "low" | "none"), TLS, headers, auth set."""
+        """One session per privilege ("normal" | "low" | "none") and thread, TLS, headers, auth
+        set. Per thread because `--concurrency` sends from several threads: a requests.Session's
+        connection pool and cookie jar are not meant to be shared; the auth objects (and their
+        token refresh, which is locked) are shared by all threads of a privilege."""
         if privilege not in PRIVILEGES:
             raise ValueError(f"privilege must be one of {PRIVILEGES}, not {privilege!r}")
         if privilege == "low" and not self.has_low_privilege:
             raise ValueError(f"{self.product}: the target declares no low_privilege_auth")
-        if privilege not in self._sessions:
+        key = (privilege, threading.get_ident())
+        if key not in self._sessions:
+            environment = self.environment()
             session = requests.Session()
+            session.trust_env = False
+            session.proxies.update(environment["proxies"])
             session.headers.update(self.headers)
-            session.verify = self.verify
+            session.verify = (
+                environment["ca_bundle"] if self.verify is True and environment["ca_bundle"]
+                else self.verify
+            )
             session.cert = self.cert
             session.auth = self.auths.get(privilege)
-            self._sessions[privilege] = session
-        return self._sessions[privilege]
+            self._sessions[key] = session
+        return self._sessions[key]
 
     def curl_headers(self, privilege: str = "normal") -> dict[str, str]:
         """Credential headers as shell text referencing environment variables, for curl lines."""

@@ -12,12 +12,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jsonschema
-import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from conformance.catalog import PRODUCT_OF_OPERATION
-from conformance.contract_files import specs_dir
+from conformance.contract_files import read_yaml, specs_dir
 from conformance.notation import shown
 
 SPEC_OF_PRODUCT = {
@@ -63,7 +62,7 @@ def spec_path(product: str) -> Path:
 
 @cache
 def load_spec(product: str) -> dict:
-    return yaml.safe_load(spec_path(product).read_text(encoding="utf-8"))
+    return read_yaml(spec_path(product))
 
 
 @cache

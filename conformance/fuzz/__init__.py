@@ -98,15 +98,46 @@ def load_schema(product: ProductTarget, profile: str, seed: int):
 
 def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
     """Send one generated case through the product's session and judge the answer."""
-    operation = str(case.operation.definition.raw.get("operationId"))
+    prepare_case(case, product, seed)
+    return judge_case(case, product, send_case(case, product))
+
+
+def prepare_case(case, product: ProductTarget, seed: int) -> None:
+    """Make the case's body realistic (`realise`); in the generating thread, in case order:
+    the realism generator is one seeded instance."""
     realise(case, product.data, seed)
+
+
+@dataclass
+class Sent:
+    """What sending one case gave: the answer, or the transport error instead of one."""
+
+    seconds: float  # from sending to the answer (or the failure)
+    response: object = None
+    error: requests.RequestException | None = None
+
+
+def send_case(case, product: ProductTarget) -> Sent:
+    """Send a prepared case through the product's session (this thread's); safe to run in
+    several threads at once. A transport failure is returned, anything else raises."""
     started = time.perf_counter()
     try:
         response = case.call(
             base_url=product.base_url, session=product.session(), timeout=product.timeout
         )
     except requests.RequestException as error:  # refused, timeout, reset, no credentials
-        return [unanswered(case, product, operation, error, started)]
+        return Sent(time.perf_counter() - started, error=error)
+    return Sent(time.perf_counter() - started, response=response)
+
+
+def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
+    """The outcomes of one sent case: every check of its product and the answer rule, or the
+    answer rule alone without an answer."""
+    operation = str(case.operation.definition.raw.get("operationId"))
+    started = time.perf_counter() - sent.seconds  # the record's elapsed time is the sending's
+    if sent.error is not None:  # the answer rule: failed on no answer, else inconclusive
+        return [unanswered(case, product, operation, sent.error, started)]
+    response = sent.response
     outcomes = [_answer_outcome(operation, Status.PASSED, "", case.id)]
     for judgement in judge(response, case):
         for rule_id in judgement.rule_ids:

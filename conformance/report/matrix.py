@@ -9,10 +9,8 @@ from collections.abc import Mapping
 from functools import cache
 from html import escape
 
-import yaml
-
 from conformance.catalog import PRODUCT_OF_OPERATION
-from conformance.contract_files import specs_dir
+from conformance.contract_files import read_yaml, specs_dir
 
 PRODUCT_TITLES = {
     "gep": "GEP SMART interface API",
@@ -36,7 +34,7 @@ def endpoints() -> dict[str, str]:
     """operationId -> "METHOD /path", read from the OpenAPI specs."""
     found = {}
     for spec in sorted(specs_dir().glob("*.yaml")):
-        document = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
+        document = read_yaml(spec) or {}
         for path, item in (document.get("paths") or {}).items():
             for method, operation in (item or {}).items():
                 if isinstance(operation, dict) and "operationId" in operation:

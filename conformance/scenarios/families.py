@@ -21,9 +21,7 @@ import re
 from functools import cache
 from typing import Any
 
-import yaml
-
-from conformance.contract_files import specs_dir
+from conformance.contract_files import read_yaml, specs_dir
 from conformance.scenarios.templating import parse_path
 
 TOKEN = re.compile(r"<<\s*([A-Za-z_][A-Za-z0-9_]*)\s*>>")
@@ -39,7 +37,7 @@ def families_path():
 
 @cache
 def _spec(name: str) -> dict[str, Any]:
-    return yaml.safe_load((specs_dir() / name).read_text(encoding="utf-8"))
+    return read_yaml(specs_dir() / name)
 
 
 def spec_limit(limit: dict[str, Any]) -> int:

@@ -16,7 +16,7 @@ import jsonschema
 import yaml
 
 from conformance.catalog import PRODUCT_OF_OPERATION, documents_dir, load_rules
-from conformance.contract_files import specs_dir
+from conformance.contract_files import read_yaml, specs_dir
 from conformance.errors import UsageError
 from conformance.scenarios.families import expand, families_path
 from conformance.scenarios.judges import find_judge
@@ -94,7 +94,7 @@ def _semantic_problem(data: dict[str, Any], path: Path | None) -> str | None:
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return read_yaml(path)
     except yaml.YAMLError as error:
         raise UsageError(f"{path}: not valid YAML: {error}") from None
 

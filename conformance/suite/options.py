@@ -10,6 +10,9 @@ from typing import Any
 from conformance.report.baseline import FAIL_ON
 
 PROFILES = ("smoke", "standard", "deep")
+# requests in flight when --concurrency is not given (conformance.suite.concurrency; README)
+DEFAULT_CONCURRENCY = {"smoke": 4, "standard": 8, "deep": 8}
+MAX_CONCURRENCY = 64
 
 # (name, argparse/pytest keyword arguments); the pytest option is --conformance-<name>
 RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -22,6 +25,10 @@ RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
              "help": "products to run, e.g. gep,po leaves smat out (default: all in the file)"}),
     ("profile", {"choices": PROFILES, "default": "standard",
                  "help": "smoke: examples and scenarios; standard: + fuzzing; deep: more"}),
+    ("concurrency", {"type": int, "metavar": "N",
+                     "help": "requests in flight, same verdict as one at a time (default: "
+                             + ", ".join(f"{p} {n}" for p, n in DEFAULT_CONCURRENCY.items())
+                             + "; 1 = one at a time)"}),
     ("seed", {"type": int, "metavar": "N", "help": "reproduce a run exactly"}),
     ("report-dir", {"metavar": "DIR",
                     "help": "where reports go (default reports/<timestamp>/, copied to latest)"}),

@@ -2,8 +2,6 @@
 
 from functools import cache
 
-import yaml
-
 from conformance.fuzz import BUDGETS, OPERATIONS_OF_PRODUCT, load_schema
 from conformance.scenarios import load_scenarios
 
@@ -33,9 +31,9 @@ def fuzz_schema_for(run, product: str):
 def has_examples(product: str) -> bool:
     """Whether any operation of the product's spec carries an `example`/`examples` (following
     local $refs)."""
-    from conformance.checks.contract import spec_path
+    from conformance.checks.contract import load_spec
 
-    spec = yaml.safe_load(spec_path(product).read_text(encoding="utf-8"))
+    spec = load_spec(product)  # read only
 
     def walk(node, seen: frozenset) -> bool:
         if isinstance(node, dict):

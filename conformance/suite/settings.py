@@ -20,7 +20,7 @@ from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
 from conformance.report import baseline as baseline_file
 from conformance.report import waivers as waiver_file
-from conformance.suite.options import PROFILES
+from conformance.suite.options import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PROFILES
 from conformance.target import Target, load_target
 
 # a scenario's profile -> the first run profile that includes it
@@ -43,6 +43,7 @@ class RunSettings:
     require_all: bool = False  # conformant with MUST rules not tested exits 6, not 0
     # target data that cannot enable the rule it is there for (target_data.warnings)
     data_warnings: tuple[str, ...] = ()
+    concurrency: int = 1  # requests in flight (conformance.suite.concurrency)
 
     def includes_profile(self, profile: str) -> bool:
         """smoke < standard < deep: a deep run also runs the smoke and standard items."""
@@ -58,6 +59,18 @@ def parse_api(value: str | None) -> list[str] | None:
         if product not in PRODUCT_CHOICES:
             raise UsageError(f"--api {product}: unknown product — use gep, po and/or smat")
     return products
+
+
+def concurrency_of(value: int | None, profile: str) -> int:
+    """--concurrency N, or the profile's default; a UsageError outside 1..MAX_CONCURRENCY."""
+    if value is None:
+        return DEFAULT_CONCURRENCY.get(profile, 1)
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise UsageError(
+            f"--concurrency {value}: out of range — give 1 (one request at a time)"
+            f" to {MAX_CONCURRENCY}"
+        )
+    return value
 
 
 def new_seed() -> int:
@@ -140,10 +153,12 @@ def check_options(
     fail_on: str,
     report_dir: str | None = None,
     target_name: str | None = None,
+    concurrency: int | None = None,
 ) -> None:
     """The options no running target is needed to judge: refused before a mock or a request
     starts (a waiver file is checked against `target_name` when it is given)."""
     parse_api(api)
+    concurrency_of(concurrency, PROFILES[0])
     if report_dir is not None:
         _check_report_dir(report_dir)
     if fail_on not in baseline_file.FAIL_ON:
@@ -169,10 +184,12 @@ def build(
     baseline: str | None = None,
     fail_on: str = "failures",
     require_all: bool = False,
+    concurrency: int | None = None,
 ) -> RunSettings:
     """Raises UsageError for a bad target file, selection, waiver file or baseline."""
     check_options(
-        api=api, waivers=waivers, baseline=baseline, fail_on=fail_on, report_dir=report_dir
+        api=api, waivers=waivers, baseline=baseline, fail_on=fail_on, report_dir=report_dir,
+        concurrency=concurrency,
     )
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
@@ -192,4 +209,5 @@ def build(
         require_all=require_all,
         data_warnings=tuple(w for name, product in loaded.products.items()
                             for w in target_data.warnings(name, product.data)),
+        concurrency=concurrency_of(concurrency, profile),
     )

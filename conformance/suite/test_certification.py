@@ -2,13 +2,13 @@
 
 The items never raise for the target's behaviour: the plugin turns their outcomes into the
 item's pass/fail/skip (`conformance.suite.certification.settle_report`) and into the verdict.
+Requests go through the run's sending pool (`conformance.suite.concurrency`): a scenario item
+reports what its scenario produced there, a fuzz item hands each generated case to it and the
+plugin judges them, in generation order, when the item's test returns.
 """
-
-import random
 
 from hypothesis import HealthCheck, settings
 
-from conformance import fuzz
 from conformance.plugin import current_run
 from conformance.suite.selection import fuzz_schema_for
 
@@ -18,11 +18,8 @@ _FUZZ_SETTINGS = settings(
 )
 
 
-def test_scenario(conformance_scenario, conformance_run, conformance_recorder):
-    from conformance.scenarios import run_scenario
-
-    rng = random.Random(f"{conformance_run.seed}:{conformance_scenario.id}")
-    conformance_recorder(run_scenario(conformance_scenario, conformance_run.target, rng))
+def test_scenario(conformance_scenario, conformance_sender, conformance_recorder):
+    conformance_recorder(conformance_sender.scenario(conformance_scenario))
 
 
 def _fuzzed(product: str):
@@ -39,21 +36,15 @@ def _fuzzed(product: str):
 
 
 @_fuzzed("gep")
-def test_fuzz_gep(case, conformance_run, conformance_recorder):
-    conformance_recorder(
-        fuzz.run_case(case, conformance_run.target.products["gep"], conformance_run.seed)
-    )
+def test_fuzz_gep(case, conformance_cases):
+    conformance_cases("gep", case)
 
 
 @_fuzzed("po")
-def test_fuzz_po(case, conformance_run, conformance_recorder):
-    conformance_recorder(
-        fuzz.run_case(case, conformance_run.target.products["po"], conformance_run.seed)
-    )
+def test_fuzz_po(case, conformance_cases):
+    conformance_cases("po", case)
 
 
 @_fuzzed("smat")
-def test_fuzz_smat(case, conformance_run, conformance_recorder):
-    conformance_recorder(
-        fuzz.run_case(case, conformance_run.target.products["smat"], conformance_run.seed)
-    )
+def test_fuzz_smat(case, conformance_cases):
+    conformance_cases("smat", case)

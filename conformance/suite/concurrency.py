@@ -1,0 +1,139 @@
+"""`--concurrency N`: up to N requests in flight, with the outcomes of a serial run.
+
+Live targets are latency-bound: one request at a time, a 100 ms sandbox makes the standard
+profile's ~1,450 requests last minutes. One pool of N threads sends for the whole run:
+
+- **Scenarios** are started together when the run loop begins. Scenarios that share a record
+  key (`conformance.scenarios.records`) form one group and run one after the other in the serial
+  order, every step in order; groups run side by side. Each scenario item then reports the
+  outcomes its scenario produced, in collection order, so the reports read as a serial run's.
+- **Generated cases**: schemathesis and Hypothesis generate on the item's thread, in order (the
+  realism pass too: it is seeded per body); each case is handed to the pool as soon as it is
+  generated, after the earlier cases naming the same stateful record
+  (`records.case_record_keys`: a Smart Materials event), and when generation ends its answers
+  are judged on the item's thread in generation order.
+
+Every request still goes through `ProductTarget.session(privilege)`, one session per thread, so
+the transport policy of that layer (rate limit, request budget) holds for the pool as a whole.
+N = 1 is the serial run, without a pool. Under pytest-xdist each worker runs its own scenario
+items one by one (a worker sees its items one at a time) and pools its generated cases.
+"""
+
+import random
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+from conformance import fuzz
+from conformance.outcomes import Outcome
+from conformance.scenarios.records import case_record_keys, groups, record_keys
+
+
+def scenario_outcomes(scenario, run) -> list[Outcome]:
+    """One scenario's outcomes; the rng depends on the seed and the scenario only, never on
+    the order scenarios run in."""
+    from conformance.scenarios import run_scenario
+
+    rng = random.Random(f"{run.seed}:{scenario.id}")
+    return run_scenario(scenario, run.target, rng)
+
+
+class Sender:
+    """The run's pool (None when N = 1) and the scenarios started in it."""
+
+    def __init__(self, run, concurrency: int):
+        self.run, self.concurrency = run, concurrency
+        self._pool = (
+            ThreadPoolExecutor(concurrency, thread_name_prefix="conformance-send")
+            if concurrency > 1
+            else None
+        )
+        self._scenarios: dict[str, Future] = {}
+        self._last_send: dict[str, Future] = {}  # record key -> the latest case naming it
+        self._stopped = threading.Event()
+        for product in run.target.products.values():
+            product.environment()  # read on this (the main) thread, never in the pool
+
+    # ------------------------------------------------------------------ scenarios
+    def start_scenarios(self, scenarios: Iterable) -> None:
+        """Start every scenario in the pool, record-key groups apart (no-op when serial)."""
+        if self._pool is None:
+            return
+        products = self.run.target.products
+
+        def keys_of(scenario) -> frozenset[str]:
+            product = products.get(scenario.product)
+            return record_keys(scenario, product.data if product else None)
+
+        for group in groups(scenarios, keys_of):
+            futures = [(s, self._scenarios.setdefault(s.id, Future())) for s in group]
+            self._pool.submit(self._run_group, futures)
+
+    def _run_group(self, futures: list[tuple[object, Future]]) -> None:
+        for scenario, future in futures:
+            if self._stopped.is_set():
+                future.cancel()
+                continue
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(scenario_outcomes(scenario, self.run))
+            except BaseException as error:  # the item re-raises it, as a serial run would
+                future.set_exception(error)
+
+    def scenario(self, scenario) -> list[Outcome]:
+        """The scenario's outcomes: waited for when it was started in the pool, else run now."""
+        future = self._scenarios.get(scenario.id)
+        if future is None:
+            return scenario_outcomes(scenario, self.run)
+        return future.result()
+
+    # ------------------------------------------------------------------ generated cases
+    def cases(self, product_name: str) -> "CaseBatch":
+        return CaseBatch(self, self.run.target.products[product_name], self.run.seed)
+
+    def submit(self, keys: frozenset[str], send: Callable, *args) -> Future:
+        """`send(*args)` in the pool, after every earlier submission sharing one of `keys`
+        (those were queued first, so waiting for them cannot deadlock the pool)."""
+        if self._pool is None:
+            future: Future = Future()
+            future.set_result(send(*args))
+            return future
+        earlier = [self._last_send[k] for k in keys if k in self._last_send]
+        future = self._pool.submit(_after, earlier, send, *args)
+        for key in keys:
+            self._last_send[key] = future
+        return future
+
+    def close(self) -> None:
+        """Stop starting scenarios, drop queued sends, wait for those in flight."""
+        self._stopped.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _after(earlier: list[Future], send: Callable, *args):
+    wait(earlier)
+    return send(*args)
+
+
+class CaseBatch:
+    """The generated cases of one item: sent through the pool as they come, judged in order."""
+
+    def __init__(self, sender: Sender, product, seed: int):
+        self.sender, self.product, self.seed = sender, product, seed
+        self._sent: list[tuple[object, Future]] = []
+
+    def add(self, case) -> None:
+        fuzz.prepare_case(case, self.product, self.seed)
+        operation = str(case.operation.definition.raw.get("operationId"))
+        keys = case_record_keys(operation, case.body)
+        self._sent.append((case, self.sender.submit(keys, fuzz.send_case, case, self.product)))
+
+    def judged(self) -> list[Outcome]:
+        """Every case's outcomes in generation order (waits for the answers)."""
+        outcomes: list[Outcome] = []
+        sent, self._sent = self._sent, []
+        for case, future in sent:
+            outcomes += fuzz.judge_case(case, self.product, future.result())
+        return outcomes
