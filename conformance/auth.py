@@ -245,6 +245,8 @@ class CredentialsAuth(AuthBase):
     def _retry_on_401(self, response: requests.Response, **kwargs) -> requests.Response:
         if response.status_code != 401 or getattr(response.request, "_refreshed", False):
             return response
+        if all(scheme.kind == "none" for scheme in self.schemes):
+            return response  # no credentials sent: nothing to refresh, the 401 is the answer
         for scheme in self.schemes:
             scheme.refresh()
         retry = response.request.copy()

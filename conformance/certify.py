@@ -61,6 +61,9 @@ def _settings(args: argparse.Namespace, target_file: Path | None, base_url: str 
         waivers=args.waivers,
         baseline=args.baseline,
         fail_on=args.fail_on,
+        rate_limit=args.rate_limit,
+        max_requests=args.max_requests,
+        retry_after_max=args.retry_after_max,
         concurrency=args.concurrency,
         **{"seed": 0, "report_dir": args.report_dir or ".", "default_report_dir": False, **extra},
     )
@@ -85,13 +88,20 @@ def _run_pytest(
     try:
         status = pytest.main(_pytest_args(args, target_file, base_url, seed))
     finally:  # even a Ctrl-C outside pytest's session leaves the three files
-        document = _complete_reports(args, target_file, base_url, seed, report_dir)
+        document = {} if args.dry_run else _complete_reports(
+            args, target_file, base_url, seed, report_dir
+        )
         if default_dir:
             run_settings.copy_to_latest(report_dir)
-    for line in summary.screen_lines(document):
-        print(line)
     if status == pytest.ExitCode.USAGE_ERROR:
         return EXIT_USAGE
+    if args.dry_run:  # the plan the run wrote; no verdict
+        plan = report_dir / "dry-run.txt"
+        if plan.is_file():
+            print(plan.read_text(encoding="utf-8"), end="")
+        return 0 if status == pytest.ExitCode.OK else EXIT_INCONCLUSIVE
+    for line in summary.screen_lines(document):
+        print(line)
     return int(document.get("exit_code", EXIT_CODES[document["verdict"]]))
 
 
@@ -126,19 +136,30 @@ def _environment(values: dict[str, str]):
                 os.environ[name] = value
 
 
+def mock_target(variant: str) -> tuple[Path, dict[str, str]]:
+    """The target file describing the mock's `variant` and its demo credentials (env-var values)."""
+    from conformance import mock
+
+    if variant == "alternate":
+        return targets_dir() / "mock-alternate.toml", dict(mock.ALTERNATE_DEMO_CREDENTIALS)
+    return targets_dir() / "reference.toml", dict(mock.DEMO_CREDENTIALS)
+
+
+@contextlib.contextmanager
+def mock_environment(variant: str):
+    """The variant's demo credentials in the environment, for the block only."""
+    with _environment(mock_target(variant)[1]):
+        yield
+
+
 @contextlib.contextmanager
 def embedded_mock(variant: str = "reference", faults: tuple[str, ...] = ()):
     """The reference mock on a free loopback port, its demo credentials in the environment:
     yields (its target file, its base URL); stopped on exit."""
-    from conformance import mock
     from conformance.mock.faults import UnknownFault
     from conformance.mock.server import start_in_thread
 
-    target_file = _variant_target_file(variant)
-    if variant == "alternate":
-        credentials = getattr(mock, "ALTERNATE_DEMO_CREDENTIALS", mock.DEMO_CREDENTIALS)
-    else:
-        credentials = mock.DEMO_CREDENTIALS
+    target_file, credentials = mock_target(variant)
     try:
         running = start_in_thread(host="127.0.0.1", port=0, faults=faults, variant=variant)
     except UnknownFault as error:
@@ -159,14 +180,9 @@ def _certify_mock(args: argparse.Namespace) -> int:
         return _run_pytest(args, target_file, base_url)
 
 
-def _variant_target_file(variant: str | None) -> Path:
-    name = "mock-alternate.toml" if variant == "alternate" else "reference.toml"
-    return targets_dir() / name
-
-
 def _mock_target_file(args: argparse.Namespace) -> str:
     """The target file of the embedded mock's variant."""
-    return str(_variant_target_file(args.mock_variant))
+    return str(mock_target(args.mock_variant or "reference")[0])
 
 
 def main(args: argparse.Namespace) -> int:
@@ -218,6 +234,9 @@ def _main(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         fail_on=args.fail_on,
         report_dir=args.report_dir,
+        rate_limit=args.rate_limit,
+        max_requests=args.max_requests,
+        retry_after_max=args.retry_after_max,
         concurrency=args.concurrency,
         target_name=run_settings.target_name_of(
             args.target or (None if args.base_url else _mock_target_file(args)), args.base_url

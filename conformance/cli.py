@@ -33,6 +33,7 @@ def _rules_main(args: argparse.Namespace) -> int:
 def _build_parser() -> argparse.ArgumentParser:
     from conformance import certify
     from conformance.mock import cli as mock_cli
+    from conformance.selftest import command as selftest_command
 
     parser = argparse.ArgumentParser(
         prog="conformance",
@@ -49,6 +50,12 @@ def _build_parser() -> argparse.ArgumentParser:
     mock = verbs.add_parser("mock", help="serve the reference mock of all five endpoints")
     mock_cli.add_arguments(mock)
     mock.set_defaults(handler=mock_cli.main)
+
+    selftest = verbs.add_parser(
+        "selftest", help="the suite's mutation score: certify the mock clean and once per mutant"
+    )
+    selftest_command.add_arguments(selftest)
+    selftest.set_defaults(handler=selftest_command.main)
 
     rules = verbs.add_parser("rules", help="list the rule catalog with its citations")
     rules.add_argument("--product", choices=["gep", "po", "smat"], help="only this product's rules")

@@ -6,7 +6,6 @@ speaking, not the target: the judge makes it inconclusive.
 """
 
 import json
-import re
 import shlex
 import time
 from collections.abc import Mapping
@@ -14,9 +13,10 @@ from typing import Any
 
 import requests
 
-from conformance.outcomes import Exchange, TransportFailure
+from conformance.outcomes import Exchange
 from conformance.redaction import MASK, Redactor
 from conformance.target import ProductTarget
+from conformance.transport import BODY_BOUND, describe
 
 MAX_BODY = 64 * 1024
 
@@ -116,10 +116,18 @@ def send(
     except requests.RequestException as error:
         prepared = session.prepare_request(_without_auth(request))
         record = record_exchange(product, prepared, None, privilege, started)
-        record.transport_error = product.redactor().text(describe_transport_error(error))
-        record.failure = getattr(error, "failure", None) or transport_failure(error)
+        failed_as(record, product, error)
         return None, record
     return response, record_exchange(product, response.request, response, privilege, started)
+
+
+def failed_as(record: Exchange, product: ProductTarget, error: BaseException) -> Exchange:
+    """Fill `transport_error` (one line, redacted) and `failure` (a TransportFailure value)."""
+    kind, message = describe(error, product.timeout)
+    message = message.replace("[PRODUCT.", f"[{product.product}.")
+    record.transport_error = product.redactor().text(message)
+    record.failure = str(kind)
+    return record
 
 
 def _without_auth(request: requests.Request) -> requests.Request:
@@ -128,45 +136,15 @@ def _without_auth(request: requests.Request) -> requests.Request:
     return request
 
 
-def describe_transport_error(error: BaseException) -> str:
+def describe_transport_error(error: BaseException, timeout: float | None = None) -> str:
     """One line saying why there is no answer (refused, timeout, TLS, credentials...)."""
-    text = str(error)
-    errno = re.search(r"\[Errno -?\d+\] ([^'\"()]+)", text)
-    if isinstance(error, requests.exceptions.SSLError):
-        return "TLS handshake failed: " + (text.split("SSLError(")[-1][:200] if text else "")
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return "connection timed out"
-    if isinstance(error, requests.exceptions.Timeout):
-        return "no answer within the timeout"
-    if isinstance(error, requests.exceptions.ConnectionError):
-        if errno:
-            return errno.group(1).strip().lower()
-        if "RemoteDisconnected" in text or "reset" in text.lower():
-            return "connection closed or reset by the server without an answer"
-        return "connection failed: " + text[:200]
-    return text[:300] or type(error).__name__
+    return describe(error, timeout)[1]
 
 
 def _utc(moment: float) -> str:
     """2026-11-29T23:01:02.345Z."""
     whole = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment))
     return f"{whole}.{int(moment % 1 * 1000):03d}Z"
-
-
-def transport_failure(error: BaseException) -> TransportFailure:
-    """The kind of a requests exception: refused, no answer (timeout, reset, closed), TLS..."""
-    if isinstance(error, requests.exceptions.SSLError):
-        return TransportFailure.TLS
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return TransportFailure.REFUSED
-    if isinstance(error, requests.exceptions.Timeout):
-        return TransportFailure.NO_ANSWER
-    if isinstance(error, requests.exceptions.ConnectionError):
-        text = str(error)
-        if "refused" in text.lower() or "Errno 111" in text or "NewConnectionError" in text:
-            return TransportFailure.REFUSED
-        return TransportFailure.NO_ANSWER
-    return TransportFailure.OTHER
 
 
 def record_exchange(
@@ -201,10 +179,11 @@ def record_exchange(
     if response is not None:
         record.status_code = response.status_code
         record.response_headers = redactor.headers(dict(response.headers))
-        record.response_body = redactor.text(_text(response.content))
+        body = _text(response.content)
+        if getattr(response, "conformance_cut", False):
+            body = (body or "") + f"\n... [the body went on past {BODY_BOUND} bytes: not read]"
+        record.response_body = redactor.text(body)
     return record
 
 
-__all__ = [
-    "MASK", "UNSET", "describe_transport_error", "record_exchange", "send", "transport_failure",
-]
+__all__ = ["MASK", "UNSET", "describe_transport_error", "failed_as", "record_exchange", "send"]

@@ -85,9 +85,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
     _keep_hypothesis_files_out_of_the_working_directory()
     option = config.option
+    workers = 1
     if _is_worker(config):  # the controller's choices (seed, report dir), not a fresh draw
         option.conformance_seed = config.workerinput["conformance_seed"]
         option.conformance_report_dir = config.workerinput["conformance_report_dir"]
+        # what the controller's own requests left of the budget, shared among the workers
+        option.conformance_max_requests = config.workerinput.get("conformance_max_requests")
+        workers = int(config.workerinput.get("workercount", 1))
     else:
         if option.conformance_seed is None:
             option.conformance_seed = run_settings.new_seed()
@@ -114,6 +118,11 @@ def pytest_configure(config: pytest.Config) -> None:
             baseline=option.conformance_baseline,
             fail_on=option.conformance_fail_on,
             require_all=option.conformance_require_all,
+            rate_limit=option.conformance_rate_limit,
+            max_requests=option.conformance_max_requests,
+            retry_after_max=option.conformance_retry_after_max,
+            dry_run=option.conformance_dry_run,
+            workers=workers,
             concurrency=option.conformance_concurrency,
         )
     except UsageError as error:
@@ -302,9 +311,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if _RUN is None or call.when != "call":
         return report
-    from conformance.suite.certification import settle_report
+    from conformance.suite.certification import attach_transport_records, settle_report
 
     settle_report(report, item.stash.get(OUTCOMES, []), _RUN, item)
+    attach_transport_records(report, _RUN, source="generated" if "fuzz" in item.name else None)
     return report
 
 

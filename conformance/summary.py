@@ -30,6 +30,7 @@ from conformance.verdict import (
 SCHEMA_VERSION = 1
 EXIT_USAGE = 2  # a setup problem (the pre-flight's), as for a wrong option or target file
 _EVIDENCE_PER_RULE = 3
+_LATER_BODY_CHARS = 1000  # body characters kept in a rule's second and third failure
 
 
 def _sha256(path: Path) -> str:
@@ -56,6 +57,19 @@ def _credential_names(product) -> list[str]:
                 w.strip('${}()"') for w in value.replace("$", " $").split() if w.startswith("$")
             ]
     return sorted({n for n in names if n and n.replace("_", "").isalnum()})
+
+
+def _bounded(exchange: dict, full: bool) -> dict:
+    """The first failure of a rule keeps its bodies as recorded; later ones are cut short, so
+    a target failing everything gives a summary of bounded size."""
+    if full:
+        return exchange
+    cut = dict(exchange)
+    for key in ("request_body", "response_body"):
+        body = cut.get(key)
+        if isinstance(body, str) and len(body) > _LATER_BODY_CHARS:
+            cut[key] = body[:_LATER_BODY_CHARS] + f"... [{len(body) - _LATER_BODY_CHARS} more cut]"
+    return cut
 
 
 def _rule_entry(result: RuleResult) -> dict:
@@ -89,9 +103,9 @@ def _rule_entry(result: RuleResult) -> dict:
                 "source": o.source_id,
                 "message": o.message,
                 "case_id": o.case_id,
-                "exchanges": [vars(e) for e in o.exchanges],
+                "exchanges": [_bounded(vars(e), full=n == 0) for e in o.exchanges],
             }
-            for o in result.failures[:_EVIDENCE_PER_RULE]
+            for n, o in enumerate(result.failures[:_EVIDENCE_PER_RULE])
         ]
         entry["failure_count"] = len(result.failures)
     return entry

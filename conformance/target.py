@@ -19,6 +19,7 @@ from conformance.auth import CredentialsAuth
 from conformance.errors import UsageError
 from conformance.redaction import Redactor
 from conformance.target_format import PRODUCTS, TableReader
+from conformance.transport import PolicySession, ProductTransport
 
 PRIVILEGES = ("normal", "low", "none")
 
@@ -35,6 +36,10 @@ class ProductTarget:
     verify: bool | str = True  # requests' `verify`: a flag or a CA bundle path
     cert: tuple[str, str] | str | None = None  # requests' `cert`: client certificate (and key)
     auths: Mapping[str, CredentialsAuth] = field(default_factory=dict, repr=False, compare=False)
+    # budgets, pacing and stop state of this product (limits from the file, then the run's)
+    transport: ProductTransport = field(
+        default_factory=lambda: ProductTransport("?"), repr=False, compare=False
+    )
     _sessions: dict[tuple[str, int], requests.Session] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -71,7 +76,8 @@ class ProductTarget:
         key = (privilege, threading.get_ident())
         if key not in self._sessions:
             environment = self.environment()
-            session = requests.Session()
+            watch = privilege == "normal" and self.has_credentials
+            session = PolicySession(self.transport, watch_credentials=watch)
             session.trust_env = False
             session.proxies.update(environment["proxies"])
             session.headers.update(self.headers)

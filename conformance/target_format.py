@@ -24,6 +24,8 @@ PRODUCT_KEYS = {
     "auth",
     "low_privilege_auth",
     "data",
+    "rate_limit",
+    "max_requests",
 }
 DEFAULT_TIMEOUT = 30.0
 
@@ -258,6 +260,7 @@ class TableReader:
         if low is not None:
             auths["low"] = schemes.CredentialsAuth(low)
         data = self.table(table, "data", where)
+        transport = self._transport(product, table, where)
         return ProductTarget(
             product=product,
             base_url=url,
@@ -269,7 +272,26 @@ class TableReader:
             auths=auths,
             has_credentials=any(s.kind != "none" for s in normal),
             has_low_privilege=low is not None,
+            transport=transport,
         )
+
+    def _transport(self, product: str, table: Mapping, where: str):
+        """rate_limit ("5/s", "120/min") and max_requests agreed with the vendor, per product."""
+        from conformance.transport import ProductTransport, parse_rate
+
+        text = self.string(table, "rate_limit", where, 'a rate such as "5/s" or "120/min"',
+                           required=False)
+        try:
+            rate = parse_rate(text, f"{self.path}: {where} rate_limit")
+        except UsageError:
+            fix = 'write requests per second or minute, e.g. "5/s" or "120/min"'
+            raise self.fail(where, "rate_limit", f"{text!r} is not a rate", fix) from None
+        budget = self.value(table, "max_requests", where, "int",
+                            "the most requests the run may send to this product, e.g. 500",
+                            required=False)
+        if budget is not None and budget <= 0:
+            raise self.fail(where, "max_requests", f"got {budget}", "set a positive integer")
+        return ProductTransport(product, rate=rate, max_requests=budget)
 
     def _base_url(self, table: Mapping, where: str, fill: str | None) -> str:
         fix = "the target's URL (scheme, host, optional path prefix)"

@@ -19,7 +19,9 @@ LAYER_OF = {
     "contract_files": "model",
     "exchange": "engine",
     "preflight": "engine",
+    "records": "engine",
     "redaction": "model",
+    "transport": "model",
     "notation": "model",
     "scenarios": "engine",
     "fuzz": "engine",
@@ -32,6 +34,7 @@ LAYER_OF = {
     "certify": "adapters",
     "cli": "adapters",
     "coverage": "adapters",
+    "selftest": "adapters",
     "mock": "mock",
 }
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conformance.catalog import ANSWERED_RULE_OF_OPERATION
 from conformance.checks import judge
 from conformance.checks.contract import spec_path
-from conformance.exchange import describe_transport_error, record_exchange, transport_failure
+from conformance.exchange import failed_as, record_exchange
 from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
@@ -167,20 +167,26 @@ def _answer_outcome(operation: str, status: Status, message: str, case_id: str,
 
 def unanswered(case, product: ProductTarget, operation: str, error: BaseException,
                started: float) -> Outcome:
-    """A case without an answer: the answer rule fails on no answer, else is inconclusive;
-    the evidence is the request as sent, with its curl line."""
-    request = requests.Request(**{
-        k: v for k, v in case.as_transport_kwargs(base_url=product.base_url).items()
-        if k in ("method", "url", "headers", "params", "json", "data", "cookies")
-    })
-    record = record_exchange(product, requests.Session().prepare_request(request), None,
-                             "normal", started)
-    record.transport_error = product.redactor().text(describe_transport_error(error))
-    record.failure = getattr(error, "failure", None) or transport_failure(error)
+    """A case without a judgeable answer, on the answer rule: failed on no answer
+    (`TransportFailure.NO_ANSWER`; `verdict.settle_answers` makes it inconclusive when the
+    product stopped answering), skipped when the request budget kept it from being sent,
+    inconclusive otherwise (refused, TLS, rate limited, credentials rejected). The evidence is
+    the request as sent (or as it would have been), with its curl line."""
+    prepared = getattr(error, "request", None)
+    if not isinstance(prepared, requests.PreparedRequest):
+        prepared = requests.Session().prepare_request(requests.Request(**{
+            k: v for k, v in case.as_transport_kwargs(base_url=product.base_url).items()
+            if k in ("method", "url", "headers", "params", "json", "data", "cookies")
+        }))
+    record = failed_as(record_exchange(product, prepared, None, "normal", started), product,
+                       error)
     if record.failure == TransportFailure.NO_ANSWER:
         return _answer_outcome(operation, Status.FAILED,
                                f"Received: no answer ({record.transport_error}) / Documented:"
                                " one of the documented answers", case.id, [record])
+    if record.failure == TransportFailure.BUDGET:  # never sent: not tested
+        return _answer_outcome(operation, Status.SKIPPED, record.transport_error or "",
+                               case.id, [record])
     return _answer_outcome(operation, Status.INCONCLUSIVE,
                            f"not judged: {record.transport_error}", case.id, [record])
 

@@ -7,6 +7,7 @@ redactor once more, although the evidence is recorded masked already.
 """
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import cache
 from html import escape
@@ -20,6 +21,8 @@ from conformance.report import changes, evidence, matrix
 
 SHOWN_IDS = 12  # failing rule ids linked from the verdict banner
 SHOWN_PER_ITEM = 10  # failed judgements rendered in one test row; summary.json has the count
+FULL_PER_RULE = 1  # failures of a rule shown with their exchanges under Failures and evidence
+ROW_EVIDENCE_PER_RULE = 1  # failed judgements of one rule shown in full over all test rows
 
 
 @cache
@@ -107,6 +110,7 @@ def facts_html(document: Mapping) -> str:
 def failures_html(document: Mapping, statuses: tuple[str, ...], title: str, anchor: str) -> str:
     """Every failing rule's recorded failures with their evidence (summary.json's `failures`)."""
     parts = []
+    rendered: dict[tuple, str] = {}  # exchange already shown in full -> the rule it is under
     for rule in (r for r in document["rules"] if r["status"] in statuses):
         shown = rule.get("failures") or []
         parts.append(
@@ -115,7 +119,18 @@ def failures_html(document: Mapping, statuses: tuple[str, ...], title: str, anch
         )
         if rule.get("reason") and rule["status"] == "waived":
             parts.append(f"<p>{escape(rule['reason'])}</p>")
-        parts += [evidence.failure_html(rule["id"], failure) for failure in shown]
+        for index, failure in enumerate(shown):
+            key = (failure.get("case_id"), tuple(e.get("curl") for e in failure["exchanges"]))
+            if index < FULL_PER_RULE and key not in rendered:
+                rendered[key] = rule["id"]
+                parts.append(evidence.failure_html(rule["id"], failure))
+                continue
+            where = (f' (its exchange is shown under <a href="#evidence-{escape(rendered[key])}">'
+                     f"{escape(rendered[key])}</a>)" if key in rendered else "")
+            parts.append(f'<div class="failure" data-rule="{escape(rule["id"])}"><p class="note">'
+                         f"case <code>{escape(failure.get('case_id') or failure['source'])}"
+                         f"</code>{where}</p>{evidence.message_html(failure.get('message', ''))}"
+                         "</div>")
         more = rule.get("failure_count", len(shown)) - len(shown)
         if more > 0:
             parts.append(
@@ -169,9 +184,39 @@ def page_postfix(document: Mapping) -> list[str]:
         failures_html(document, ("failed", "warning"), "Failures and evidence", "failures")
     )
     parts.append(failures_html(document, ("waived",), "Waived deviations", "waived"))
+    parts.append(written_html(document.get("written")))
     if not any(c["problems"] for c in (document.get("preflight") or {}).values()):
         parts.append(parts.pop(0))  # a clean pre-flight last: a reader wants failures first
     return [p for p in parts if p]
+
+
+SHOWN_RECORDS = 200  # records listed per product in the page; written.json has them all
+
+
+def written_html(written: Mapping | None) -> str:
+    """What the run wrote into the target (written.json), per product, with the run marker."""
+    if not written:
+        return ""
+    parts = [
+        f"<p>Records of scripted scenarios carry the run marker <code>"
+        f"{escape(str(written.get('run_marker')))}</code> in a free-text field where the body"
+        " has one; written.json in the report directory lists the same records.</p>"
+    ]
+    for product, entry in written.get("products", {}).items():
+        records = entry.get("records") or []
+        parts.append(f"<h3>[{escape(product)}] {len(records)} record(s) written,"
+                     f" {entry.get('writes_accepted', 0)} write call(s) accepted</h3>")
+        if records:
+            rows = "".join(
+                f"<tr><td>{escape(r['operation'])}</td><td>{escape(r['record'])}</td>"
+                f"<td>{r['calls']}</td></tr>" for r in records[:SHOWN_RECORDS]
+            )
+            parts.append(f"<table><tr><th>operation</th><th>record</th><th>calls</th></tr>"
+                         f"{rows}</table>")
+            if len(records) > SHOWN_RECORDS:
+                parts.append(f'<p class="note">… and {len(records) - SHOWN_RECORDS} more</p>')
+    return (f'<div class="report-section" id="written"><h2>Written into the target</h2>'
+            f'{"".join(parts)}</div>')
 
 
 def item_evidence(outcomes: list[Mapping]) -> str:
@@ -181,7 +226,7 @@ def item_evidence(outcomes: list[Mapping]) -> str:
     grouped: dict[tuple, list[Mapping]] = {}
     for outcome in (o for o in outcomes if o.get("status") == "failed"):
         curls = tuple(e.get("curl") for e in outcome.get("exchanges") or [])
-        key = (outcome.get("case_id"), outcome.get("message"), curls)
+        key = (outcome.get("case_id"), curls)  # one exchange, shown once under all its rules
         grouped.setdefault(key, []).append(outcome)
     parts = []
     for same in list(grouped.values())[:SHOWN_PER_ITEM]:
@@ -189,7 +234,9 @@ def item_evidence(outcomes: list[Mapping]) -> str:
         for outcome in same:
             rule = rules.get(outcome["rule_id"])
             cited = f" ({rule.level}) · {rule.source.citation()}" if rule else ""
-            headings.append(outcome["rule_id"] + cited)
+            said = outcome.get("message") or ""
+            other = f" — {said}" if said and said != same[0].get("message") else ""
+            headings.append(outcome["rule_id"] + cited + other)
         parts.append(evidence.failure_html(same[0]["rule_id"], same[0], headings))
     if len(grouped) > SHOWN_PER_ITEM:
         parts.append(f'<p class="note">… and {len(grouped) - SHOWN_PER_ITEM} more</p>')
@@ -206,6 +253,7 @@ class HtmlReport:
 
     def __init__(self, summary: Callable[[pytest.Session], dict | None], target):
         self._summary, self._target = summary, target
+        self._shown: Counter = Counter()  # rule id -> failed judgements shown in test rows
 
     def _safe(self, html: str) -> str:
         return self._target.redactor().text(html) or ""
@@ -252,6 +300,19 @@ class HtmlReport:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """A failed item's evidence as an HTML extra: pytest-html (trylast) shows it in the row."""
         outcomes = getattr(report, "conformance_outcomes", None) or []
-        if report.when == "call" and any(o.get("status") == "failed" for o in outcomes):
-            evidence = extras.html(self._safe(item_evidence(outcomes)))
-            report.extras = [*getattr(report, "extras", []), evidence]
+        failed = [o for o in outcomes if o.get("status") == "failed"]
+        if report.when != "call" or not failed:
+            return
+        # evidence is bounded: the first failing cases of each rule in full, the rest counted
+        fresh = [o for o in failed if self._shown[o["rule_id"]] < ROW_EVIDENCE_PER_RULE]
+        if not fresh:  # every failed row shows at least its first failure as a card
+            fresh = [o for o in failed if o.get("case_id") == failed[0].get("case_id")][:1]
+        for outcome in fresh:
+            self._shown[outcome["rule_id"]] += 1
+        html = item_evidence(fresh)
+        if len(fresh) < len(failed):
+            rules = ", ".join(dict.fromkeys(o["rule_id"] for o in failed if o not in fresh))
+            html += (f'<p class="note">{len(failed) - len(fresh)} more failed judgement(s) of'
+                     f" {escape(rules)}: the first cases of each rule are shown in full above"
+                     " and under Failures and evidence; summary.json counts them all</p>")
+        report.extras = [*getattr(report, "extras", []), extras.html(self._safe(html))]

@@ -12,6 +12,7 @@ from typing import Any
 
 from conformance.catalog import ANSWERED_RULE_OF_OPERATION, load_rules
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
+from conformance.records import mark
 from conformance.scenarios import wire
 from conformance.scenarios.judges import Answer, Context, Failure, NotApplicable, evaluate
 from conformance.scenarios.judges.events import history_key, sent_events, value_events
@@ -73,6 +74,9 @@ class _Run:
         rule = ANSWERED_RULE_OF_OPERATION[self.scenario.operation]
         if exchange.status_code is not None:
             self.outcome(rule, Status.PASSED, "", step, exchanges=[])
+        elif exchange.failure == TransportFailure.BUDGET:  # never sent: not tested
+            self.outcome(rule, Status.SKIPPED, exchange.transport_error or "", step,
+                         exchanges=[exchange])
         elif exchange.failure == TransportFailure.NO_ANSWER:
             self.outcome(rule, Status.FAILED,
                          f"Received: no answer ({exchange.transport_error}) / Documented: one of"
@@ -91,6 +95,10 @@ class _Run:
         params = self.resolver.resolve(wire.path_params(step.request)) \
             if self.scenario.product == "smat" else {}
         request = wire.build(self.scenario.operation, resolved, params)
+        if request.is_json:  # the run marker in the free-text field a write allows
+            transport = getattr(self.product, "transport", None)
+            request.body = mark(self.scenario.operation, request.body,
+                                getattr(transport, "marker", None))
         for event in sent_events(request.body) if request.is_json else []:
             seen = self.events_seen.get(history_key(event))
             if "PpeId" not in event and seen and seen.get("PpeId") is not None:
@@ -140,6 +148,24 @@ class _Run:
         return passed
 
 
+def plan_scenario(scenario: Scenario, target: Any, rng: random.Random) -> list[wire.WireRequest]:
+    """The requests `run_scenario` sends to a target that answers every step as documented
+    (--dry-run): none when the product or its data is missing, up to a step whose data is."""
+    product = target.products.get(scenario.product)
+    if product is None or missing_need(scenario, product):
+        return []
+    run = _Run(scenario, product, rng, _default_send())
+    planned = []
+    for step in scenario.steps:
+        try:
+            request = run.request(step)
+            [run.resolver.resolve(e.args) for e in step.expect]
+        except MissingData:
+            break
+        planned.append(request)
+    return planned
+
+
 def run_scenario(scenario: Scenario, target: Any, rng: random.Random,
                  send: Send | None = None) -> list[Outcome]:
     """One Outcome per rule of each expectation; never raises for target behaviour."""
@@ -166,8 +192,9 @@ def run_scenario(scenario: Scenario, target: Any, rng: random.Random,
             last = run.exchanges[-1]
             later = scenario.steps[index + 1:]
             if last.transport_error:
-                run.not_judged(scenario.steps[index:], Status.INCONCLUSIVE,
-                               f"no answer: {last.transport_error}")
+                # never sent (budget, dry run): not tested; sent but unanswered: inconclusive
+                status = Status.SKIPPED if last.failure == "budget" else Status.INCONCLUSIVE
+                run.not_judged(scenario.steps[index:], status, last.transport_error)
             else:
                 run.not_judged(later, Status.INCONCLUSIVE,
                                f"not judged: {step.name} did not go as expected")

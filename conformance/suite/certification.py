@@ -19,6 +19,8 @@ from conformance import preflight, summary
 from conformance.catalog import load_rules
 from conformance.outcomes import Outcome, Status
 from conformance.report import junit, standalone, waivers
+from conformance.suite import written
+from conformance.transport import budget_left
 from conformance.verdict import (
     INCONCLUSIVE,
     fold_verdict,
@@ -62,6 +64,18 @@ def settle_report(report: pytest.TestReport, outcomes: list[Outcome], run, item)
         report.longrepr = (str(path), (line or 0) + 1, f"Skipped: {prefix}{why}"[:500])
 
 
+def attach_transport_records(report: pytest.TestReport, run, source: str | None) -> None:
+    """What the item planned (--dry-run) and wrote, as JSON on its report (xdist carries it)."""
+    planned, writes = [], []
+    for name, product in run.target.products.items():
+        more_planned, more_writes = product.transport.drain()
+        planned += [{"product": name, "source": source, **e} for e in more_planned]
+        writes += [{"product": name, **e} for e in more_writes]
+    redactor = run.target.redactor()
+    report.conformance_planned = redactor.data(planned)
+    report.conformance_writes = redactor.data(writes)
+
+
 def _today() -> datetime.date:
     """Waivers expire by the UTC date."""
     return datetime.datetime.now(datetime.UTC).date()
@@ -79,6 +93,9 @@ class Certification:
         self.item_seconds: Counter = Counter()
         self.items_done: set[str] = set()
         self.summary: dict | None = None
+        self.planned: list[dict] = []  # --dry-run: every request the run would send
+        self.writes: list[dict] = []  # every write a target accepted (written.json)
+        self.written: dict | None = None  # written.json's content, once written
         self._finished = False  # the summary of the finished session has been written
         self.stopped: str | None = None  # why the run ended early (interrupt, stop), if it did
         self.preflight: dict[str, preflight.ProductCheck] = {}
@@ -90,10 +107,20 @@ class Certification:
         nothing is left out of the run (its rules skipped, naming the cause; the run is
         inconclusive) while the others run; a setup problem stops the whole run before any item
         (exit 2; the reports are still written, listing every pre-flight call). Returns the
-        products left out."""
+        products left out.
+
+        Its requests go through the run's sessions like any other: they count against the
+        request budget and, under --dry-run, are planned (listed and counted) and not sent; a
+        dry run then finds neither problems nor unreachable products."""
         for warning in self.run.data_warnings:
             print(f"conformance: warning: {warning}", file=sys.stderr)
         self.preflight = preflight.run(self.run.target, self.run.seed)
+        holder = type("Report", (), {})()  # its requests: planned (dry run), writes
+        attach_transport_records(holder, self.run, source="pre-flight")
+        self.planned += holder.conformance_planned
+        self.writes += holder.conformance_writes
+        if self.run.limits.dry_run:
+            return set()
         for name, check in self.preflight.items():
             if check.unreachable:
                 self.unreachable[name] = check.unreachable
@@ -108,6 +135,9 @@ class Certification:
         """pytest-xdist: every worker gets the controller's seed and report directory."""
         node.workerinput["conformance_seed"] = self.run.seed
         node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
+        node.workerinput["conformance_max_requests"] = budget_left(
+            self.run.target.products.values()
+        )
         node.workerinput["conformance_left_out"] = sorted(self.unreachable)
         node.workerinput["conformance_preflight_failed"] = self.preflight_failed
         option = self.config.option
@@ -134,6 +164,8 @@ class Certification:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for data in getattr(report, "conformance_outcomes", None) or []:
             self.outcomes.append(outcome_from_dict(data))
+        self.planned += getattr(report, "conformance_planned", None) or []
+        self.writes += getattr(report, "conformance_writes", None) or []
         self.item_seconds[report.nodeid.split("[")[0]] += report.duration
         if report.when == "call" or report.skipped:
             self.items_done.add(report.nodeid)
@@ -152,6 +184,8 @@ class Certification:
         which xunit2 allows), before pytest's JUnit writer runs."""
         document = self.finish(session)
         if not document:
+            if self.run.limits.dry_run and session.exitstatus in (0, 5):
+                session.exitstatus = 0
             return
         session.exitstatus = document["exit_code"]
         xml = session.config.stash.get(xml_key, None)
@@ -165,6 +199,15 @@ class Certification:
         if self._finished:
             return self.summary
         self._finished = True
+        holder = type("Report", (), {})()  # the controller's own requests (the probe)
+        attach_transport_records(holder, self.run, source="pre-flight")
+        self.planned += holder.conformance_planned
+        self.writes += holder.conformance_writes
+        if self.run.limits.dry_run:
+            plan = "\n".join(written.plan_lines(self.planned)) + "\n"
+            (self.run.report_dir / "dry-run.txt").write_text(plan, encoding="utf-8")
+            return None
+        self.written = written.write(self.run.report_dir / "written.json", self.run, self.writes)
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # What ran is kept in every report, but it is no verdict on the whole target.
             self.stopped = "interrupted"
@@ -233,9 +276,15 @@ class Certification:
             preflight={name: check.to_dict() for name, check in self.preflight.items()},
             setup_failed=self.preflight_failed,
         )
+        if self.written is not None:
+            self.summary["written"] = self.written
         summary.write(self.run.report_dir / "summary.json", self.summary)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.run.limits.dry_run:
+            for line in written.plan_lines(self.planned):
+                terminalreporter.write_line(line)
+            return
         if self.summary is None:
             return
         redactor = self.run.target.redactor()

@@ -57,7 +57,7 @@ class Sender:
     # ------------------------------------------------------------------ scenarios
     def start_scenarios(self, scenarios: Iterable) -> None:
         """Start every scenario in the pool, record-key groups apart (no-op when serial)."""
-        if self._pool is None:
+        if self._pool is None or self.run.limits.dry_run:  # a dry run plans them, item by item
             return
         products = self.run.target.products
 

@@ -42,6 +42,17 @@ RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("require-all", {"action": "store_true", "default": False,
                      "help": "acceptance runs: exit 6 when the target is conformant but some"
                              " MUST rules were not tested (their breaking side needs data)"}),
+    # limits for a live instance (conformance.transport); a target file may set them per product
+    ("rate-limit", {"metavar": "RATE",
+                    "help": "at most this many requests per product, e.g. 5/s or 120/min"}),
+    ("max-requests", {"type": int, "metavar": "N",
+                      "help": "send at most N requests in the run; the rest is not tested"}),
+    ("retry-after-max", {"type": float, "metavar": "SECONDS", "default": 30.0,
+                         "help": "wait out 429/503 Retry-After up to this long per request,"
+                                 " then the exchange is rate-limited (default 30)"}),
+    ("dry-run", {"action": "store_true",
+                 "help": "print what the run would send, per product and operation, and send"
+                         " nothing"}),
 )
 
 
@@ -58,9 +69,9 @@ def add_to_pytest(group) -> None:
 def as_pytest_args(values: dict[str, Any]) -> list[str]:
     """{"base_url": "http://…", "seed": 7, …} -> ["--conformance-base-url", "http://…", …]."""
     argv = []
-    for name, _ in RUN_OPTIONS:
+    for name, options in RUN_OPTIONS:
         value = values.get(name.replace("-", "_"))
-        if value is True or value is False:  # a flag
+        if options.get("action") == "store_true":
             argv += [f"--conformance-{name}"] if value else []
         elif value is not None:
             argv += [f"--conformance-{name}", str(value)]

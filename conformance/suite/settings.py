@@ -11,17 +11,19 @@ import random
 import shutil
 import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance import target_data
 from conformance.catalog import load_rules
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
+from conformance.records import MARKER_PREFIX
 from conformance.report import baseline as baseline_file
 from conformance.report import waivers as waiver_file
 from conformance.suite.options import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PROFILES
 from conformance.target import Target, load_target
+from conformance.transport import RunLimits, configure_run, parse_rate
 
 # a scenario's profile -> the first run profile that includes it
 _RANK = {profile: rank for rank, profile in enumerate(PROFILES)}
@@ -43,6 +45,8 @@ class RunSettings:
     require_all: bool = False  # conformant with MUST rules not tested exits 6, not 0
     # target data that cannot enable the rule it is there for (target_data.warnings)
     data_warnings: tuple[str, ...] = ()
+    # --rate-limit, --max-requests, --retry-after-max, --dry-run
+    limits: RunLimits = field(default_factory=RunLimits)
     concurrency: int = 1  # requests in flight (conformance.suite.concurrency)
 
     def includes_profile(self, profile: str) -> bool:
@@ -59,6 +63,12 @@ def parse_api(value: str | None) -> list[str] | None:
         if product not in PRODUCT_CHOICES:
             raise UsageError(f"--api {product}: unknown product — use gep, po and/or smat")
     return products
+
+
+def run_marker(seed: int) -> str:
+    """conformance-run-<seed>: the same in every xdist worker of a run and in a repeat of it
+    (`--seed N` repeats a run exactly, bodies included, so a rerun stays idempotent)."""
+    return f"{MARKER_PREFIX}{seed}"
 
 
 def concurrency_of(value: int | None, profile: str) -> int:
@@ -152,12 +162,20 @@ def check_options(
     baseline: str | None,
     fail_on: str,
     report_dir: str | None = None,
+    rate_limit: str | None = None,
+    max_requests: int | None = None,
+    retry_after_max: float | None = None,
     target_name: str | None = None,
     concurrency: int | None = None,
 ) -> None:
     """The options no running target is needed to judge: refused before a mock or a request
     starts (a waiver file is checked against `target_name` when it is given)."""
     parse_api(api)
+    parse_rate(rate_limit)
+    if max_requests is not None and max_requests < 0:
+        raise UsageError(f"--max-requests {max_requests}: give a number of requests, 0 or more")
+    if retry_after_max is not None and retry_after_max < 0:
+        raise UsageError(f"--retry-after-max {retry_after_max:g}: give 0 or more seconds")
     concurrency_of(concurrency, PROFILES[0])
     if report_dir is not None:
         _check_report_dir(report_dir)
@@ -184,17 +202,32 @@ def build(
     baseline: str | None = None,
     fail_on: str = "failures",
     require_all: bool = False,
+    rate_limit: str | None = None,
+    max_requests: int | None = None,
+    retry_after_max: float | None = None,
+    dry_run: bool = False,
+    workers: int = 1,
     concurrency: int | None = None,
 ) -> RunSettings:
-    """Raises UsageError for a bad target file, selection, waiver file or baseline."""
+    """Raises UsageError for a bad target file, selection, waiver file, baseline or limit.
+    `workers`: processes sharing the run (xdist); each gets its share of budget and rate."""
     check_options(
         api=api, waivers=waivers, baseline=baseline, fail_on=fail_on, report_dir=report_dir,
+        rate_limit=rate_limit, max_requests=max_requests, retry_after_max=retry_after_max,
         concurrency=concurrency,
     )
     path = target_file_of(target)
     loaded = load_target(path, base_url=base_url, products=parse_api(api))
     if target is None and base_url:  # reference.toml's data on someone's URL: name the URL
         loaded = dataclasses.replace(loaded, name=target_name_of(None, base_url))
+    limits = RunLimits(
+        marker=run_marker(seed),
+        rate=parse_rate(rate_limit),
+        max_requests=max_requests,
+        retry_after_max=30.0 if retry_after_max is None else retry_after_max,
+        dry_run=dry_run,
+    )
+    configure_run(loaded.products.values(), limits, workers)
     return RunSettings(
         target=loaded,
         target_file=path,
@@ -209,5 +242,6 @@ def build(
         require_all=require_all,
         data_warnings=tuple(w for name, product in loaded.products.items()
                             for w in target_data.warnings(name, product.data)),
+        limits=limits,
         concurrency=concurrency_of(concurrency, profile),
     )

@@ -7,6 +7,9 @@ reports what its scenario produced there, a fuzz item hands each generated case 
 plugin judges them, in generation order, when the item's test returns.
 """
 
+import json
+import random
+
 from hypothesis import HealthCheck, settings
 
 from conformance.plugin import current_run
@@ -18,8 +21,23 @@ _FUZZ_SETTINGS = settings(
 )
 
 
-def test_scenario(conformance_scenario, conformance_sender, conformance_recorder):
+def test_scenario(conformance_scenario, conformance_sender, conformance_run,
+                  conformance_recorder):
+    if conformance_run.limits.dry_run:  # what it would send, from the scenario itself
+        rng = random.Random(f"{conformance_run.seed}:{conformance_scenario.id}")
+        plan(conformance_scenario, conformance_run.target, rng)
+        return
     conformance_recorder(conformance_sender.scenario(conformance_scenario))
+
+
+def plan(scenario, target, rng) -> None:
+    from conformance.scenarios.runner import plan_scenario
+
+    product = target.products.get(scenario.product)
+    for request in plan_scenario(scenario, target, rng):
+        body = json.dumps(request.body) if request.is_json else request.raw_body
+        product.transport.plan({"method": request.method, "url": product.base_url + request.path,
+                                "body": body, "source": scenario.id})
 
 
 def _fuzzed(product: str):

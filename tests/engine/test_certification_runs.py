@@ -96,7 +96,10 @@ def test_an_unreachable_target_is_inconclusive_with_a_one_line_cause(tmp_path):
     assert done.returncode == 3
     assert "Traceback" not in done.stdout + done.stderr
     cause = [line for line in done.stdout.splitlines() if "UNREACHABLE" in line]
-    assert cause == [f"  UNREACHABLE [po] http://127.0.0.1:{port}: connection refused"]
+    assert cause == [f"  UNREACHABLE [po] http://127.0.0.1:{port}: connection refused"
+                     " — is the target running there?"]
+    for name in ("summary.json", "junit.xml", "report.html"):  # all three, with the cause
+        assert (tmp_path / name).is_file()
     document = summary_of(tmp_path)
     assert document["verdict"] == "inconclusive" and "po" in document["unreachable"]
 

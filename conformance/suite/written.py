@@ -1,0 +1,94 @@
+"""written.json (what a run wrote into the target) and the --dry-run plan, from the requests the
+transport recorded (`ProductTransport.writes`, `.planned`).
+
+written.json: per product, every record a 2xx answer accepted a write of (`records.written_by`),
+the operation and how many calls wrote it, and the run marker carried in the free-text fields
+(`records.MARKED_FIELD`), so that a vendor can find and clean up what the run left.
+"""
+
+import json
+import textwrap
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from conformance.records import MARKED_FIELD, json_body, operation_of, records_of, written_by
+
+
+def document(run, writes: list[dict]) -> dict:
+    products: dict[str, dict] = {}
+    for name, product in run.target.products.items():
+        products[name] = {"base_url": product.base_url, "records": [], "writes_accepted": 0}
+    tally: dict[str, Counter] = defaultdict(Counter)
+    for write in writes:
+        entry = products.setdefault(write["product"], {"records": [], "writes_accepted": 0})
+        entry["writes_accepted"] += 1
+        operation = operation_of(write["method"], write["url"])
+        body = json_body(write.get("body"))
+        if operation is None:
+            tally[write["product"]][("(not a documented operation)", write["url"])] += 1
+            continue
+        if body is None:
+            tally[write["product"]][(operation, "(body not JSON: see the report's evidence)")] += 1
+            continue
+        for record in written_by(operation, body, write["url"], write.get("answer")):
+            tally[write["product"]][(operation, record)] += 1
+    for name, counts in tally.items():
+        products[name]["records"] = [
+            {"operation": operation, "record": record, "calls": calls}
+            for (operation, record), calls in sorted(counts.items())  # any sending order
+        ]
+    marker = run.limits.marker
+    return {
+        "run_marker": marker,
+        "marker_fields": {op: field for op, (_, field) in MARKED_FIELD.items()},
+        "note": f"records of scripted scenarios carry {marker} in the field named per operation,"
+                " where their body has one; generated cases are sent as generated",
+        "products": products,
+    }
+
+
+def write(path: Path, run, writes: list[dict]) -> dict:
+    content = run.target.redactor().data(document(run, writes))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    return content
+
+
+def plan_lines(planned: list[dict]) -> list[str]:
+    """The --dry-run listing: per product and operation, scenarios by id, generated cases by
+    count, whether the calls write, the records they touch; then the total."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for entry in planned:
+        operation = operation_of(entry["method"], entry["url"]) or (
+            "pre-flight" if entry.get("source") == "pre-flight"
+            else "other (method or path outside the documented routes)")
+        groups[(entry["product"], operation)].append(entry)
+    lines = ["", "conformance: dry run — nothing was sent. The run would send:"]
+    for (product, operation), entries in sorted(groups.items()):
+        writes = operation in MARKED_FIELD or operation_of(entries[0]["method"],
+                                                          entries[0]["url"]) is not None
+        lines.append(f"  [{product}] {operation}: {len(entries)} request(s)"
+                     + (", each writes when accepted" if writes else ", writes nothing"))
+        scenarios = Counter(e["source"] for e in entries
+                            if e.get("source") not in ("generated", "pre-flight", None))
+        if scenarios:
+            shown = ", ".join(f"{s} ({n})" if n > 1 else s for s, n in sorted(scenarios.items()))
+            lines += textwrap.wrap(f"scenarios: {shown}", 100, initial_indent=" " * 6,
+                                   subsequent_indent=" " * 8, break_on_hyphens=False)
+        generated = sum(e.get("source") == "generated" for e in entries)
+        if generated:
+            lines.append(f"      generated cases: {generated}")
+        preflight = sum(e.get("source") == "pre-flight" for e in entries)
+        if operation == "pre-flight":
+            lines.append("      " + ", ".join(sorted({f"{e['method']} {e['url']}"
+                                                       for e in entries})))
+        elif preflight:
+            lines.append(f"      pre-flight: {preflight}")
+        touched = Counter(r for e in entries
+                          for r in records_of(operation, json_body(e.get("body")), e["url"]))
+        if touched:
+            listed = ", ".join(f"{r} ({n}x)" for r, n in touched.most_common(12))
+            more = f" and {len(touched) - 12} more" if len(touched) > 12 else ""
+            lines.append(f"      records touched: {listed}{more}")
+    lines.append(f"total: {len(planned)} request(s)")
+    return lines

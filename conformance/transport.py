@@ -1,0 +1,469 @@
+"""The transport policy every request of a run goes through: safe on a live instance, unshaken by
+a hostile one.
+
+`ProductTarget.session(privilege)` returns a `PolicySession`, whose `PolicyAdapter` applies,
+per request and per product (`ProductTransport`, thread-safe: items may run concurrently):
+
+- the request budget (`--max-requests` per run, `max_requests` per product in the target file):
+  a request over budget is not sent (`BudgetSpent`, reported as not tested);
+- pacing (`--rate-limit` / `rate_limit`, e.g. "5/s", "120/min"): requests are spaced evenly;
+- redirects are never followed: a 3xx is the answer (RFC 9110 § 15.4 lets a client choose);
+- a request with no answer (read timeout, reset, connection closed) is sent once more;
+- 429, and 503 with Retry-After (RFC 9110 § 10.2.3, RFC 6585 § 4), are waited out up to a bound
+  per request (`--retry-after-max`, default 30 s), then `RateLimited`;
+- bodies are read up to `BODY_BOUND` bytes (kept for judging); the rest is never read;
+- credentials that worked and are then refused (401 after the auth's one refresh) stop the
+  product: `CredentialsRejected` from that request on;
+- a product that leaves `STOP_AFTER_UNANSWERED` requests in a row unanswered is not sent to
+  any more (`StoppedAnswering`): a dead target ends the run in bounded time.
+
+Every failure is a `requests.RequestException` subclass carrying a `TransportFailure` and a
+one-line message (`describe`), so callers that catch `RequestException` keep working.
+"""
+
+import email.utils
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+from conformance.errors import UsageError
+from conformance.outcomes import TransportFailure
+
+BODY_BOUND = 1024 * 1024  # bytes of a body kept for judging; the rest is not read
+DEFAULT_RETRY_AFTER_MAX = 30.0  # seconds waited per request, in total, for 429/503 Retry-After
+NO_RETRY_AFTER_WAIT = 1.0  # seconds waited on a 429 that names no Retry-After
+STOP_AFTER_UNANSWERED = 3  # unanswered requests in a row (each sent twice) stop a product
+_CHUNK = 64 * 1024
+
+
+# ------------------------------------------------------------------ failures
+class TransportError(requests.RequestException):
+    """No judgeable answer; `failure` says what kind, str() is one line."""
+
+    failure = TransportFailure.OTHER
+
+    def __init__(self, message: str, request: requests.PreparedRequest | None = None):
+        super().__init__(message, request=request)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BudgetSpent(TransportError):
+    failure = TransportFailure.BUDGET
+
+
+class RateLimited(TransportError):
+    failure = TransportFailure.RATE_LIMITED
+
+
+class CredentialsRejected(TransportError):
+    failure = TransportFailure.CREDENTIALS_REJECTED
+
+
+class StoppedAnswering(TransportError):
+    failure = TransportFailure.NO_ANSWER
+
+
+class Unanswered(TransportError):
+    """No answer, also when sent once more."""
+
+    failure = TransportFailure.NO_ANSWER
+
+
+class NotSent(TransportError):
+    """--dry-run: the request was recorded in the plan, not sent."""
+
+    failure = TransportFailure.BUDGET
+
+
+def describe(error: BaseException, timeout: float | None = None) -> tuple[TransportFailure, str]:
+    """(kind, one line saying why there is no answer and, where there is one, the fix)."""
+    if isinstance(error, TransportError):
+        return error.failure, error.message
+    text = str(error)
+    lowered = text.lower()
+    if isinstance(error, requests.exceptions.SSLError):
+        if "wrong version number" in lowered or "wrong_version_number" in lowered:
+            return TransportFailure.TLS, (
+                "the target does not speak TLS on this port — use http:// in base_url"
+            )
+        if "certificate verify failed" in lowered:
+            if "hostname mismatch" in lowered or "doesn't match" in lowered:
+                why = "its TLS certificate does not name this host"
+            elif "self-signed" in lowered or "self signed" in lowered:
+                why = "its TLS certificate is self-signed"
+            elif "expired" in lowered:
+                why = "its TLS certificate has expired"
+            else:
+                why = "its TLS certificate is not signed by a trusted CA"
+            return TransportFailure.TLS, (
+                f"{why} — set [PRODUCT.tls] ca_bundle to the CA file that signed it"
+                " (or verify = false on a test instance)"
+            )
+        reason = re.search(r"\[SSL[^\]]*\] ([^(')\"]+)", text)
+        return TransportFailure.TLS, "TLS handshake failed: " + (
+            reason.group(1).strip() if reason else "no detail"
+        )
+    waited = f" within {timeout:g} s" if timeout else ""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return TransportFailure.REFUSED, f"no connection{waited} (connect timeout)"
+    if isinstance(error, requests.exceptions.Timeout):
+        return TransportFailure.NO_ANSWER, f"no answer{waited} (read timeout)"
+    if isinstance(error, requests.exceptions.ConnectionError):
+        if "refused" in lowered:
+            return TransportFailure.REFUSED, "connection refused — is the target running there?"
+        if "name or service not known" in lowered or "nodename nor servname" in lowered or (
+            "name resolution" in lowered
+        ):
+            return TransportFailure.REFUSED, "the host name does not resolve — check base_url"
+        if "unreachable" in lowered:
+            return TransportFailure.REFUSED, "network or host unreachable"
+        if "reset" in lowered:
+            return TransportFailure.NO_ANSWER, "connection reset by the target mid-answer"
+        return TransportFailure.NO_ANSWER, "connection closed by the target without a whole answer"
+    if isinstance(error, requests.exceptions.ChunkedEncodingError | Urllib3Error):
+        if "reset" in lowered:
+            return TransportFailure.NO_ANSWER, "connection reset by the target mid-answer"
+        return TransportFailure.NO_ANSWER, "connection closed by the target mid-answer"
+    errno = re.search(r"\[Errno -?\d+\] ([^'\"()]+)", text)
+    if errno:
+        return TransportFailure.OTHER, errno.group(1).strip().lower()
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return TransportFailure.OTHER, first[:200]
+
+
+# ------------------------------------------------------------------ limits and state
+def parse_rate(value: str | None, where: str = "--rate-limit") -> float | None:
+    """"5/s", "120/min", "2" (per second) -> requests per second; None -> no pacing."""
+    if value is None or value == "":
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*", value)
+    rate = float(match.group(1)) if match else 0
+    if not match or rate <= 0:
+        raise UsageError(
+            f"{where} {value!r}: not a rate — write requests per second or minute, e.g. 5/s or"
+            " 120/min"
+        )
+    return rate / 60 if (match.group(2) or "s").startswith("m") else rate
+
+
+class RequestBudget:
+    """At most `limit` requests (None: unbounded); thread-safe."""
+
+    def __init__(self, limit: int | None, name: str):
+        self.limit, self.name = limit, name
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.limit is not None and self.used >= self.limit:
+                return False
+            self.used += 1
+            return True
+
+
+class Pacer:
+    """Spaces requests `1/rate` seconds apart (None: no pacing); thread-safe."""
+
+    def __init__(self, rate: float | None):
+        self.rate = rate
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        if not self.rate:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + 1 / self.rate
+        if slot > now:
+            sleep(slot - now)
+
+
+@dataclass
+class RunLimits:
+    """What the user set for the whole run (options), shared by every product."""
+
+    rate: float | None = None  # requests per second, per product
+    max_requests: int | None = None  # per run
+    retry_after_max: float = DEFAULT_RETRY_AFTER_MAX
+    dry_run: bool = False
+    marker: str | None = None  # the run marker (records.MARKER_PREFIX + run id)
+
+
+def _text(body) -> str | None:
+    if body is None or isinstance(body, str):
+        return body
+    if isinstance(body, bytes):
+        return body[:BODY_BOUND].decode("utf-8", errors="replace")
+    return None
+
+
+class ProductTransport:
+    """The transport state of one product: budgets, pacing, counts, whether it is stopped."""
+
+    def __init__(self, product: str, *, rate: float | None = None, max_requests: int | None = None):
+        self.product = product
+        self.file_rate, self.file_max = rate, max_requests  # from the target file
+        self.configure(RunLimits(), RequestBudget(None, "--max-requests"))
+
+    def configure(self, limits: RunLimits, run_budget: RequestBudget) -> None:
+        """Apply the run's limits: the stricter of the option and the target file wins."""
+        rates = [r for r in (limits.rate, self.file_rate) if r]
+        self.pacer = Pacer(min(rates) if rates else None)
+        self.run_budget = run_budget
+        self.own_budget = RequestBudget(self.file_max, f"[{self.product}] max_requests")
+        self.retry_after_max = limits.retry_after_max
+        self.dry_run = limits.dry_run
+        self.marker: str | None = limits.marker  # written into free-text fields of writes
+        self.planned: list[dict] = []  # --dry-run: the requests the run would send
+        self.writes: list[dict] = []  # requests a 2xx answer accepted (written.json)
+        self.sent = 0
+        self.not_sent = 0
+        self.unanswered_in_row = 0
+        self.stopped: TransportError | None = None
+        self.credentials_worked = False
+        self._lock = threading.Lock()
+
+    # -- before a request
+    def admit(self, request: requests.PreparedRequest) -> int:
+        """Take a slot for one request (pacing included); its number. Raises when not sent."""
+        if self.stopped is not None:
+            with self._lock:
+                self.not_sent += 1
+            raise type(self.stopped)(self.stopped.message, request=request)
+        if self.dry_run:
+            self.plan({"method": request.method, "url": request.url, "body": _text(request.body)})
+            raise NotSent("not sent: --dry-run", request=request)
+        for budget in (self.run_budget, self.own_budget):
+            if not budget.take():
+                with self._lock:
+                    self.not_sent += 1
+                raise BudgetSpent(
+                    f"not sent: the request budget ({budget.name} {budget.limit}) is spent",
+                    request=request,
+                )
+        self.pacer.wait()
+        with self._lock:
+            self.sent += 1
+            return self.sent
+
+    def plan(self, entry: dict) -> None:
+        with self._lock:
+            self.planned.append(entry)
+
+    def drain(self) -> tuple[list[dict], list[dict]]:
+        """(planned, writes) recorded since the last drain."""
+        with self._lock:
+            planned, self.planned = self.planned, []
+            writes, self.writes = self.writes, []
+            return planned, writes
+
+    # -- after a request
+    def accepted(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        """Remember a write the target accepted (2xx to a POST/PUT/PATCH/DELETE)."""
+        writes = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        if writes and 200 <= response.status_code < 300:
+            entry = {"method": request.method, "url": request.url, "body": _text(request.body),
+                     "answer": response.text[:BODY_BOUND] if response.content else ""}
+            with self._lock:
+                self.writes.append(entry)
+
+    def answered(self) -> None:
+        with self._lock:
+            self.unanswered_in_row = 0
+
+    def unanswered(self, number: int, message: str) -> None:
+        with self._lock:
+            self.unanswered_in_row += 1
+            if self.unanswered_in_row >= STOP_AFTER_UNANSWERED and self.stopped is None:
+                self.stopped = StoppedAnswering(
+                    f"not sent: [{self.product}] stopped answering at request {number}"
+                    f" ({STOP_AFTER_UNANSWERED} in a row: {message})"
+                )
+
+    def credentials_refused(self, number: int) -> CredentialsRejected:
+        with self._lock:
+            if self.stopped is None:
+                self.stopped = CredentialsRejected(
+                    f"credentials rejected from request {number} on (HTTP 401 after a refresh,"
+                    f" though they had worked): nothing more was sent to [{self.product}]"
+                )
+            return CredentialsRejected(self.stopped.message)
+
+
+def configure_run(products, limits: RunLimits, workers: int = 1) -> None:
+    """Give every product of the run the run's limits; under `workers` processes each gets its
+    share of the budget and of the rate, so the whole run never exceeds them."""
+    share = None if limits.max_requests is None else limits.max_requests // max(workers, 1)
+    rate = limits.rate / workers if limits.rate and workers > 1 else limits.rate
+    run_budget = RequestBudget(share, f"--max-requests {limits.max_requests} (this process's"
+                               f" share: {share})" if workers > 1 else "--max-requests")
+    shared = RunLimits(rate, share, limits.retry_after_max, limits.dry_run, limits.marker)
+    for product in products:
+        product.transport.configure(shared, run_budget)
+
+
+def budget_left(products) -> int | None:
+    """What the run's --max-requests budget has left (None: no budget)."""
+    for product in products:
+        budget = product.transport.run_budget
+        return None if budget.limit is None else max(0, budget.limit - budget.used)
+    return None
+
+
+# ------------------------------------------------------------------ the adapter and session
+def _retry_after(response: requests.Response) -> float | None:
+    """Seconds to wait before resending, or None when the answer is not "come back later"."""
+    value = response.headers.get("Retry-After")
+    if response.status_code not in (429, 503):
+        return None
+    if value is None:
+        return NO_RETRY_AFTER_WAIT if response.status_code == 429 else None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return NO_RETRY_AFTER_WAIT if response.status_code == 429 else None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def read_bounded(response: requests.Response, bound: int = BODY_BOUND) -> None:
+    """Read at most `bound` bytes of a streamed body into `response._content`; a longer body is
+    cut there (`response.conformance_cut` True) and its connection closed, never read whole."""
+    kept = bytearray()
+    cut = False
+    try:
+        for chunk in response.raw.stream(_CHUNK, decode_content=True):
+            kept += chunk
+            if len(kept) > bound:
+                cut = True
+                break
+    except Urllib3Error as error:
+        response.close()
+        if "timed out" in str(error).lower():
+            raise requests.exceptions.ReadTimeout(error, request=response.request) from None
+        raise requests.exceptions.ChunkedEncodingError(error, request=response.request) from None
+    response._content = bytes(kept[:bound])
+    response._content_consumed = True
+    response.conformance_cut = cut  # type: ignore[attr-defined]
+    if cut:
+        response.close()
+    else:
+        response.raw.release_conn()
+
+
+class PolicyAdapter(HTTPAdapter):
+    """The transport policy, under the session: every send (the auth's one resend after a 401
+    included) is counted, paced, bounded and resent once when unanswered."""
+
+    def __init__(self, transport: ProductTransport, sleep: Callable[[float], None] = time.sleep):
+        super().__init__(max_retries=0)
+        self.transport, self.sleep = transport, sleep
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        waited = 0.0
+        resent_unanswered = False
+        while True:
+            number = self.transport.admit(request)
+            request.conformance_number = number  # type: ignore[attr-defined]
+            try:
+                response = super().send(request, True, timeout, verify, cert, proxies)
+                read_bounded(response)
+            except (requests.exceptions.SSLError, requests.exceptions.ConnectTimeout):
+                raise
+            except (requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as error:
+                kind, message = describe(error, _read_timeout(timeout))
+                if kind == TransportFailure.NO_ANSWER and not resent_unanswered:
+                    resent_unanswered = True
+                    continue
+                self.transport.unanswered(number, message)
+                if kind == TransportFailure.NO_ANSWER:
+                    raise Unanswered(f"{message}, also when sent once more",
+                                     request=request) from None
+                raise
+            self.transport.answered()
+            pause = _retry_after(response)
+            if pause is None:
+                return response
+            if waited + pause > self.transport.retry_after_max:
+                response.close()
+                said = response.headers.get("Retry-After")
+                after = f" with Retry-After {said}" if said else ""
+                raise RateLimited(
+                    f"rate limited: HTTP {response.status_code}{after}; waiting more than"
+                    f" {self.transport.retry_after_max:g} s per request (--retry-after-max) was"
+                    f" not allowed (waited {waited:g} s)",
+                    request=request,
+                )
+            response.close()
+            self.sleep(pause)
+            waited += pause
+
+
+def _read_timeout(timeout) -> float | None:
+    if isinstance(timeout, tuple):
+        return timeout[1]
+    return timeout
+
+
+class PolicySession(requests.Session):
+    """A requests session that never follows redirects and notices credentials that stopped
+    working (a 401 to a credentialed request after the auth's refresh, once such requests had
+    been answered otherwise)."""
+
+    def __init__(self, transport: ProductTransport, watch_credentials: bool):
+        super().__init__()
+        self.transport, self.watch_credentials = transport, watch_credentials
+        adapter = PolicyAdapter(transport)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+        self.max_redirects = 0
+
+    def send(self, request, **kwargs):
+        kwargs["allow_redirects"] = False
+        kwargs["stream"] = True  # the adapter has read the bounded body already
+        response = super().send(request, **kwargs)
+        self.transport.accepted(response.request, response)
+        if self.watch_credentials:
+            if response.status_code == 401 and self.transport.credentials_worked:
+                number = getattr(response.request, "conformance_number", self.transport.sent)
+                raise self.transport.credentials_refused(number)
+            if response.status_code != 401:
+                self.transport.credentials_worked = True
+        return response
+
+    def resolve_redirects(self, *args, **kwargs):  # never: a 3xx is the answer
+        return iter(())
+
+
+__all__ = [
+    "BODY_BOUND",
+    "BudgetSpent",
+    "CredentialsRejected",
+    "NotSent",
+    "PolicySession",
+    "ProductTransport",
+    "RateLimited",
+    "RunLimits",
+    "StoppedAnswering",
+    "TransportError",
+    "Unanswered",
+    "budget_left",
+    "configure_run",
+    "describe",
+    "parse_rate",
+]

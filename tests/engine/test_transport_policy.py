@@ -1,0 +1,135 @@
+"""The transport policy of every session, on a loopback target: pacing measured, the budget
+never exceeded, redirects not followed, Retry-After waited out to its bound, bounded bodies."""
+
+import itertools
+import time
+
+import pytest
+from engine_support import json_answer, product_table
+
+from conformance.errors import UsageError
+from conformance.exchange import send
+from conformance.target import load_target
+from conformance.transport import RunLimits, configure_run, parse_rate
+
+
+def po_target(write_target, url, extra=""):
+    text = product_table("po", url)
+    text = text.replace("timeout_seconds = 5\n", f"timeout_seconds = 5\n{extra}")
+    return load_target(write_target(text))
+
+
+def test_rates_are_read_per_second_or_per_minute():
+    assert parse_rate("5/s") == 5 and parse_rate("120/min") == 2 and parse_rate("3") == 3
+    assert parse_rate(None) is None
+    with pytest.raises(UsageError, match="--rate-limit '5 per hour': not a rate — write"):
+        parse_rate("5 per hour")
+
+
+def test_the_rate_limit_spaces_requests_on_the_wire(serve, write_target):
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    target = po_target(write_target, server.url)
+    configure_run(target.products.values(), RunLimits(rate=parse_rate("20/s")))
+    arrivals = []
+    for _ in range(8):
+        send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})
+        arrivals.append(time.monotonic())
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    assert len(server.requests) == 8
+    # slots 1/20 s apart: the span is at least 7 slots; no gap collapses (scheduling noise aside)
+    assert arrivals[-1] - arrivals[0] >= 7 / 20 * 0.95
+    assert min(gaps) >= 0.025, gaps
+
+
+def test_a_target_file_rate_limit_applies_and_the_stricter_wins(serve, write_target):
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    target = po_target(write_target, server.url, 'rate_limit = "600/min"\n')
+    configure_run(target.products.values(), RunLimits(rate=100.0))
+    started = time.monotonic()
+    for _ in range(6):
+        send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})
+    assert time.monotonic() - started >= 5 / 10 * 0.95  # 10/s from the file, not 100/s
+
+
+def test_the_budget_is_never_exceeded_and_the_rest_is_not_sent(serve, write_target):
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    target = po_target(write_target, server.url)
+    configure_run(target.products.values(), RunLimits(max_requests=3))
+    results = [send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})
+               for _ in range(5)]
+    assert len(server.requests) == 3
+    assert [r is None for r, _ in results] == [False, False, False, True, True]
+    exchange = results[-1][1]
+    assert exchange.failure == "budget"
+    assert exchange.transport_error == "not sent: the request budget (--max-requests 3) is spent"
+
+
+def test_a_per_product_budget_from_the_target_file(serve, write_target):
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    target = po_target(write_target, server.url, "max_requests = 2\n")
+    for _ in range(4):
+        send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})
+    assert len(server.requests) == 2
+
+
+def test_a_redirect_is_the_answer_never_followed(serve, write_target):
+    server = serve(lambda m, p, h, b: (302, {"Location": "/Account/Login?ReturnUrl=x"}, b""))
+    target = po_target(write_target, server.url)
+    response, exchange = send(target.products["po"], "POST", "/service/v1/po/modify",
+                              json_body={"a": 1})
+    assert response.status_code == 302 and exchange.status_code == 302
+    assert exchange.method == "POST" and len(server.requests) == 1
+    assert "-X POST" in exchange.curl
+
+
+def test_429_retry_after_is_waited_out_then_answered(serve, write_target):
+    calls = []
+
+    def gateway(m, p, h, b):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            return 429, {"Retry-After": "1", "Content-Type": "application/json"}, b'{"x":1}'
+        return json_answer(200, {"ok": True})
+
+    target = po_target(write_target, serve(gateway).url)
+    response, exchange = send(target.products["po"], "POST", "/service/v1/po/modify",
+                              json_body={})
+    assert response.status_code == 200 and exchange.status_code == 200
+    assert calls[1] - calls[0] >= 0.95
+
+
+def test_429_beyond_the_wait_bound_is_rate_limited(serve, write_target):
+    server = serve(lambda m, p, h, b: (503, {"Retry-After": "120"}, b""))
+    target = po_target(write_target, server.url)
+    started = time.monotonic()
+    response, exchange = send(target.products["po"], "POST", "/service/v1/po/modify",
+                              json_body={})
+    assert time.monotonic() - started < 2 and response is None
+    assert exchange.failure == "rate-limited"
+    assert exchange.transport_error.startswith("rate limited: HTTP 503 with Retry-After 120;")
+
+
+def test_an_unanswered_request_is_sent_once_more(serve, write_target):
+    seen = []
+
+    def flaky(m, p, h, b):
+        seen.append(p)
+        if len(seen) == 1:
+            time.sleep(0.6)
+        return json_answer(200, {})
+
+    text = product_table("po", serve(flaky).url).replace("timeout_seconds = 5",
+                                                         "timeout_seconds = 0.3")
+    po = load_target(write_target(text)).products["po"]
+    response, _ = send(po, "POST", "/service/v1/po/modify", json_body={})
+    assert response.status_code == 200 and len(seen) == 2
+
+
+def test_a_body_is_read_up_to_the_bound(serve, write_target):
+    big = b'{"x": "' + b"y" * (3 * 1024 * 1024) + b'"}'
+    server = serve(lambda m, p, h, b: (200, {"Content-Type": "application/json"}, big))
+    target = po_target(write_target, server.url)
+    response, exchange = send(target.products["po"], "POST", "/service/v1/po/modify",
+                              json_body={})
+    assert len(response.content) == 1024 * 1024
+    assert exchange.response_body.endswith("[the body went on past 1048576 bytes: not read]")

@@ -1,0 +1,345 @@
+"""Hostile targets: each misbehaviour ends in bounded time, with the right verdict, a one-line
+cause per affected rule and all three report files; never a stack trace.
+
+The hostile server (hostile_server.py) stands in front of the reference mock, so whatever it
+does not spoil is a correct answer. Runs use `--api po --profile smoke` (10 scenarios) and
+timeouts of a fraction of a second; a bound on wall time is derived from those timeouts plus
+the start-up of a run (`STARTUP`, generous for a loaded 2-core machine).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from hostile_server import Forward, Huge, Reply, Reset, Silent
+from run_helpers import conformance_run, summary_of
+
+from conformance import mock
+
+pytestmark = [pytest.mark.hostile, pytest.mark.slow]
+STARTUP = 25.0  # seconds: interpreter, schemathesis import, report writing, on a busy machine
+ENV = {**os.environ, **mock.DEMO_CREDENTIALS}
+NOT_FOUND = Reply(404, {"Content-Type": "application/json"}, b'{"message":"not found"}')
+
+
+def api(action):
+    """A behaviour that answers the reachability probe (GET /) like an API (404) and does
+    `action(server, request)` on every other request."""
+
+    def behave(server, request):
+        if request.path == "/":
+            return NOT_FOUND
+        return action(server, request) if callable(action) else action
+
+    return behave
+
+
+def run(target, report_dir, *extra):
+    started = time.monotonic()
+    done = conformance_run("--target", str(target), "--api", "po", "--profile", "smoke",
+                           "--seed", "5", "--report-dir", str(report_dir), *extra, env=ENV)
+    return done, time.monotonic() - started
+
+
+def check(done, wall, bound, report_dir, *, verdict, cause):
+    """Bound, verdict, one-line cause naming `cause` for every affected rule, three files."""
+    output = done.stdout + done.stderr
+    assert wall < bound, f"took {wall:.1f} s, bound {bound:.1f} s"
+    assert "Traceback" not in output, output[-3000:]
+    for name in ("summary.json", "junit.xml", "report.html"):
+        assert (report_dir / name).is_file(), name
+    document = summary_of(report_dir)
+    assert document["verdict"] == verdict, output[-3000:]
+    assert done.returncode == {"conformant": 0, "non-conformant": 1, "inconclusive": 3}[verdict]
+    causes = [*document["unreachable"].values(), *document["suite_errors"]]
+    for rule in document["rules"]:
+        if rule["status"] == "inconclusive":
+            causes.append(rule["reason"])
+        elif rule["status"] == "failed":
+            causes.append(rule["failures"][0]["message"])
+    if verdict != "conformant":
+        assert causes
+    for line in causes:
+        assert "\n" not in line and len(line) < 600, line
+        assert "Errno" not in line and "ConnectionResetError" not in line, line
+    if cause:
+        assert any(cause in line for line in causes), causes
+    return document
+
+
+def test_connection_refused(tmp_path, target_file):
+    with __import__("socket").socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    done, wall = run(target_file(f"http://127.0.0.1:{port}", 0.5), tmp_path)
+    check(done, wall, STARTUP, tmp_path, verdict="inconclusive", cause="connection refused")
+
+
+def test_reset_mid_response(tmp_path, hostile, target_file):
+    server = hostile(api(Reset()))
+    # one request at a time, so the count below is exact (with a pool, those in flight add)
+    done, wall = run(target_file(server.url, 0.5), tmp_path, "--concurrency", "1")
+    document = check(done, wall, STARTUP, tmp_path, verdict="inconclusive",
+                     cause="connection reset by the target")
+    # resent once, then the product is not sent to any more: a bounded number of requests
+    assert len(server.api_requests()) <= 6, len(server.api_requests())
+    assert "PO-NO-SERVER-ERROR" in {r["id"] for r in document["rules"]
+                                    if r["status"] == "inconclusive"}
+
+
+def test_a_response_that_never_comes(tmp_path, hostile, target_file):
+    server = hostile(api(Silent()))
+    timeout = 0.5
+    done, wall = run(target_file(server.url, timeout), tmp_path, "--concurrency", "1")
+    # three requests in a row unanswered, each sent twice, then the product is stopped
+    check(done, wall, STARTUP + 6 * timeout, tmp_path, verdict="inconclusive",
+          cause="no answer within 0.5 s (read timeout), also when sent once more")
+    assert len(server.api_requests()) == 6
+
+
+def test_slow_answers_just_under_the_timeout_are_answers(tmp_path, hostile, upstream,
+                                                          target_file):
+    server = hostile(api(Forward(delay=0.25)), upstream)
+    done, wall = run(target_file(server.url, 0.6), tmp_path)
+    count = len(server.api_requests())
+    check(done, wall, STARTUP + count * 0.6, tmp_path, verdict="conformant", cause=None)
+
+
+def test_slow_answers_just_over_the_timeout_are_no_answers(tmp_path, hostile, upstream,
+                                                            target_file):
+    server = hostile(api(Forward(delay=0.5)), upstream)
+    done, wall = run(target_file(server.url, 0.3), tmp_path)
+    check(done, wall, STARTUP + 6 * 0.5, tmp_path, verdict="inconclusive",
+          cause="no answer within 0.3 s (read timeout)")
+
+
+def test_5xx_on_everything_fails_with_a_bounded_report(tmp_path, hostile, target_file):
+    body = b'{"message":"Internal error","trace":"' + b"at Foo.Bar() " * 400 + b'"}'
+    server = hostile(api(Reply(500, {"Content-Type": "application/json"}, body)))
+    started = time.monotonic()
+    done = conformance_run("--target", str(target_file(server.url, 0.5)), "--api", "po",
+                           "--seed", "5", "--report-dir", str(tmp_path), env=ENV)
+    wall = time.monotonic() - started
+    document = check(done, wall, STARTUP * 2, tmp_path, verdict="non-conformant",
+                     cause="500")
+    rule = next(r for r in document["rules"] if r["id"] == "PO-NO-SERVER-ERROR")
+    assert rule["status"] == "failed" and rule["failure_count"] > len(rule["failures"])
+    # every case failed, each with a 5 KB answer: the evidence shown is bounded, the rest counted
+    assert (tmp_path / "report.html").stat().st_size < 700_000
+    assert (tmp_path / "summary.json").stat().st_size < 400_000
+
+
+def test_non_json_body_under_a_json_content_type(tmp_path, hostile, upstream, target_file):
+    def spoil(reply):
+        return Reply(reply.status, {**reply.headers, "Content-Type": "application/json"},
+                     b"<html><body>Service temporarily degraded</body></html>")
+
+    server = hostile(api(Forward(transform=spoil)), upstream)
+    done, wall = run(target_file(server.url, 0.5), tmp_path)
+    check(done, wall, STARTUP, tmp_path, verdict="non-conformant", cause="Received")
+
+
+def test_a_50_mb_body_is_read_up_to_a_bound_and_judged(tmp_path, hostile, target_file):
+    server = hostile(api(Huge(50 * 1024 * 1024)))
+    done, wall = run(target_file(server.url, 2), tmp_path)
+    document = check(done, wall, STARTUP, tmp_path, verdict="non-conformant", cause="Received")
+    bodies = [e["response_body"] for r in document["rules"] for f in r.get("failures", [])
+              for e in f["exchanges"] if e.get("response_body")]
+    assert bodies and all(len(b) < 100_000 for b in bodies)
+    assert any("went on past 1048576 bytes" in b for b in bodies)
+
+
+def test_wrong_content_type(tmp_path, hostile, upstream, target_file):
+    def relabel(reply):
+        return Reply(reply.status, {**reply.headers, "Content-Type": "text/plain"}, reply.body)
+
+    server = hostile(api(Forward(transform=relabel)), upstream)
+    done, wall = run(target_file(server.url, 0.5), tmp_path)
+    check(done, wall, STARTUP, tmp_path, verdict="non-conformant", cause="text/plain")
+
+
+def _every_third_call_429(server, request):
+    with server.lock:
+        server.calls = getattr(server, "calls", 0) + 1
+        calls = server.calls
+    if calls % 3 == 0:
+        return Reply(429, {"Content-Type": "application/json", "Retry-After": "1"},
+                     b'{"statusCode": 429, "message": "Rate limit is exceeded."}')
+    return Forward()
+
+
+def test_429_with_retry_after_is_waited_out(tmp_path, hostile, upstream, target_file):
+    """Issue 9 case 4: a gateway answering every third call 429 with its own JSON body."""
+    server = hostile(api(_every_third_call_429), upstream)
+    done, wall = run(target_file(server.url, 0.5), tmp_path)
+    refused = len(server.api_requests()) // 3
+    check(done, wall, STARTUP + refused * 1.0, tmp_path, verdict="conformant", cause=None)
+    assert refused >= 3
+
+
+def test_429_that_never_relents_is_inconclusive_naming_the_rate_limit(tmp_path, hostile,
+                                                                       target_file):
+    limited = Reply(429, {"Content-Type": "application/json", "Retry-After": "1"},
+                    b'{"statusCode": 429, "message": "Rate limit is exceeded."}')
+    server = hostile(api(limited))
+    done, wall = run(target_file(server.url, 0.5), tmp_path, "--retry-after-max", "1")
+    check(done, wall, STARTUP + 3 * 1.0, tmp_path, verdict="inconclusive",
+          cause="rate limited: HTTP 429 with Retry-After 1")
+
+
+def test_a_redirect_loop_is_an_answer_not_followed(tmp_path, hostile, target_file):
+    def loop(server, request):
+        return Reply(302, {"Location": request.path})
+
+    server = hostile(api(loop))
+    done, wall = run(target_file(server.url, 0.5), tmp_path)
+    document = check(done, wall, STARTUP, tmp_path, verdict="non-conformant", cause="302")
+    # every request sent once: the 302 is the answer, never followed
+    assert len(server.api_requests()) == len({id(r) for r in server.api_requests()})
+    assert all(r.method == "POST" for r in server.api_requests())
+    exchange = next(r for r in document["rules"] if r["status"] == "failed")["failures"][0][
+        "exchanges"][-1]
+    assert exchange["status_code"] == 302 and exchange["method"] == "POST"
+
+
+def test_login_redirect_fails_the_auth_rules_with_the_302_as_evidence(tmp_path, hostile,
+                                                                       upstream, target_file):
+    """Issue 9 case 4: calls without credentials get `302 Location: /Account/Login?...`."""
+
+    def login(server, request):
+        if "authorization" not in request.headers:
+            return Reply(302, {"Location": "/Account/Login?ReturnUrl=" + request.path,
+                               "Content-Type": "text/html"}, b"<html>Object moved</html>")
+        if request.path.startswith("/Account/Login"):
+            return Reply(200, {"Content-Type": "text/html"}, b"<html>Sign in</html>")
+        return Forward()
+
+    server = hostile(api(login), upstream)
+    started = time.monotonic()
+    done = conformance_run("--target", str(target_file(server.url, 1)), "--api", "po,smat",
+                           "--profile", "smoke", "--report-dir", str(tmp_path), env=ENV)
+    document = check(done, time.monotonic() - started, STARTUP, tmp_path,
+                     verdict="non-conformant", cause="302")
+    failed = {r["id"]: r for r in document["rules"] if r["status"] == "failed"}
+    assert {"PO-CREDENTIALS-REQUIRED", "SMAT-BEARER-REQUIRED"} <= set(failed)
+    for rule_id in ("PO-CREDENTIALS-REQUIRED", "SMAT-BEARER-REQUIRED"):
+        exchange = failed[rule_id]["failures"][0]["exchanges"][-1]
+        assert exchange["status_code"] == 302 and exchange["method"] == "POST"
+        assert "Sign in" not in (exchange["response_body"] or "")
+        assert exchange["curl"].startswith("curl -sS -X POST")
+    assert not any(r.path.startswith("/Account/Login") for r in server.api_requests())
+
+
+def _self_signed(tmp_path):
+    import ssl
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def test_tls_with_a_self_signed_certificate(tmp_path, hostile, target_file):
+    server = hostile(api(NOT_FOUND), tls=_self_signed(tmp_path))
+    reports = tmp_path / "reports"
+    done, wall = run(target_file(server.url, 1), reports)
+    check(done, wall, STARTUP, reports, verdict="inconclusive",
+          cause="self-signed — set [po.tls] ca_bundle")
+
+
+def test_https_to_a_plain_http_port(tmp_path, hostile, target_file):
+    server = hostile(api(NOT_FOUND))
+    done, wall = run(target_file(server.url.replace("http:", "https:"), 1), tmp_path)
+    check(done, wall, STARTUP, tmp_path, verdict="inconclusive",
+          cause="the target does not speak TLS on this port — use http://")
+
+
+def _token_server(valid_for: int | None):
+    """OAuth2 on the fixture: /token issues tokens; an API call with one is forwarded with the
+    mock's own PO token. `valid_for`: API calls a token works for (a fresh one works again);
+    None: after the 4th API call no token works any more."""
+    issued: dict[str, int] = {}
+
+    def behave(server, request):
+        if request.path == "/":
+            return NOT_FOUND
+        if request.path.startswith("/token"):
+            token = f"tok-{len(issued) + 1}"
+            issued[token] = 0
+            return Reply(200, {"Content-Type": "application/json"},
+                         b'{"access_token": "%s", "token_type": "Bearer"}' % token.encode())
+        given = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if given not in issued:
+            return Forward()  # no credentials, or the low-privilege ones: the mock judges
+        issued[given] += 1
+        calls = len(server.api_requests())
+        expired = (calls > 4) if valid_for is None else issued[given] > valid_for
+        if expired:
+            return Reply(401, {"Content-Type": "application/json"}, b'{"message":"expired"}')
+        return Forward(headers={
+            "Authorization": "Bearer " + mock.DEMO_CREDENTIALS["CONFORMANCE_PO_TOKEN"]})
+
+    return behave
+
+
+OAUTH = (r'\[\[po.auth\]\]\ntype = "bearer"\ntoken_env = "CONFORMANCE_PO_TOKEN"',
+         '[[po.auth]]\ntype = "oauth2-client-credentials"\ntoken_url = "{url}/token"\n'
+         'client_id_env = "HOSTILE_CLIENT_ID"\nclient_secret_env = "HOSTILE_CLIENT_SECRET"')
+
+
+def _oauth_target(target_file, server):
+    pattern, replacement = OAUTH
+    return target_file(server.url, 1, {pattern: replacement.format(url=server.url)})
+
+
+def test_a_token_that_expires_is_refreshed(tmp_path, hostile, upstream, target_file,
+                                           monkeypatch):
+    monkeypatch.setitem(ENV, "HOSTILE_CLIENT_ID", "client")
+    monkeypatch.setitem(ENV, "HOSTILE_CLIENT_SECRET", "secret-of-the-client")
+    server = hostile(_token_server(valid_for=3), upstream)
+    done, wall = run(_oauth_target(target_file, server), tmp_path)
+    check(done, wall, STARTUP, tmp_path, verdict="conformant", cause=None)
+    assert sum(r.path.startswith("/token") for r in server.requests) >= 2
+
+
+def test_credentials_rejected_mid_run_stop_the_product(tmp_path, hostile, upstream,
+                                                       target_file, monkeypatch):
+    monkeypatch.setitem(ENV, "HOSTILE_CLIENT_ID", "client")
+    monkeypatch.setitem(ENV, "HOSTILE_CLIENT_SECRET", "secret-of-the-client")
+    server = hostile(_token_server(valid_for=None), upstream)
+    done, wall = run(_oauth_target(target_file, server), tmp_path)
+    check(done, wall, STARTUP, tmp_path, verdict="inconclusive",
+          cause="credentials rejected from request")
+    document = summary_of(tmp_path)
+    assert not [r for r in document["rules"] if r["status"] == "failed"]
+    # nothing sent with the credentials after the refused refresh
+    assert len(server.api_requests()) <= 4 + 2 + 2  # + one refresh resend, + credential-less
+
+
+def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file):
+    server = hostile(api(Forward(delay=0.3)), upstream)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conformance.cli", "run", "--target",
+         str(target_file(server.url, 2)), "--api", "po", "--profile", "smoke",
+         "--report-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+    )
+    try:
+        while len(server.api_requests()) < 3 and time.monotonic() - started < STARTUP:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=STARTUP)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    check(done, time.monotonic() - started, 2 * STARTUP, tmp_path, verdict="inconclusive",
+          cause=None)
+    assert "interrupted" in summary_of(tmp_path)["suite_errors"][0]

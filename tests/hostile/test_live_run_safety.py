@@ -1,0 +1,85 @@
+"""A live run, planned and traced: --dry-run sends nothing and counts what a real run sends at
+the same seed; written.json lists exactly what the run wrote into the mock; --max-requests is
+never exceeded and what it left out is not tested."""
+
+import json
+import os
+
+import pytest
+from hostile_server import Forward
+from run_helpers import conformance_run, summary_of
+
+from conformance import mock
+from conformance.mock.seed import REFERENCE_SEED
+from conformance.mock.server import start_in_thread
+
+pytestmark = pytest.mark.slow
+ENV = {**os.environ, **mock.DEMO_CREDENTIALS}
+
+
+def _counted(hostile, upstream):
+    return hostile(lambda server, request: Forward(), upstream)
+
+
+def test_dry_run_sends_nothing_and_counts_what_a_real_run_sends(tmp_path, hostile, upstream):
+    counter = _counted(hostile, upstream)
+    # gep's smoke profile has scenarios and generated cases (the spec's examples) both
+    common = ["--base-url", counter.url, "--api", "gep", "--profile", "smoke", "--seed", "4"]
+    dry = conformance_run(*common, "--dry-run", "--report-dir", str(tmp_path / "dry"), env=ENV)
+    assert dry.returncode == 0, dry.stdout[-2000:] + dry.stderr[-2000:]
+    assert counter.requests == []  # nothing sent, not even the probe
+    total = next(line for line in dry.stdout.splitlines() if line.startswith("total: "))
+    assert "[gep] updateProcessedPorStatus:" in dry.stdout
+    assert "each writes when accepted" in dry.stdout and "generated cases: " in dry.stdout
+    assert "org-valid-entity-manager-is-saved" in dry.stdout
+    assert "records touched: order " in dry.stdout
+    real = conformance_run(*common, "--report-dir", str(tmp_path / "real"), env=ENV)
+    assert real.returncode == 0, real.stdout[-2000:]
+    assert total == f"total: {len(counter.requests)} request(s)"
+
+
+def test_written_json_lists_exactly_what_the_run_wrote_into_the_mock(tmp_path):
+    with start_in_thread() as running:
+        done = conformance_run("--base-url", running.base_url, "--profile", "smoke", "--seed",
+                               "8", "--report-dir", str(tmp_path), env=ENV)
+        store = running.app.state.mock.store
+        seed_orders = set(REFERENCE_SEED.gep.order_numbers)
+        changed = {
+            "po": {f"PO {po.internal_number} / {po.external_number}"
+                   for po in store.pos.values() if po.fields},
+            "orders": {f"order {key}" for key, record in store.orders.items()
+                       if record != {"status": REFERENCE_SEED.gep.por_status}},
+            "org": set(store.org_managers),
+            "events": {e["AttpId"] for a in store.agreements.values() for e in a.events
+                       if str(e.get("ShortDesc")).startswith("conformance-run-")},
+            "marked_orders": {key for key, r in store.orders.items()
+                              if str(r.get("sourceSystemName")).startswith("conformance-run-")},
+        }
+    assert done.returncode == 0, done.stdout[-2000:]
+    written = json.loads((tmp_path / "written.json").read_text())
+    marker = written["run_marker"]
+    assert marker.startswith("conformance-run-")
+    records = {p: {r["record"] for r in v["records"]} for p, v in written["products"].items()}
+    assert {r for r in records["po"] if r.startswith("PO ")} == changed["po"]
+    assert {r for r in records["gep"] if r.startswith("order ")} == changed["orders"]
+    assert {r.split(" ")[2] for r in records["gep"] if r.startswith("org entity")} \
+        == changed["org"]
+    events = {int(r.split(" ")[2]) for r in records["smat"] if r.startswith("event")}
+    assert changed["events"] and changed["events"] <= events
+    # the records scenarios wrote carry the run's marker where the documents allow free text
+    assert changed["marked_orders"] <= seed_orders | {r.split(" ")[1] for r in changed["orders"]}
+    assert changed["events"] or changed["marked_orders"]
+    assert all(str(e.get("ShortDesc")) == marker for a in store.agreements.values()
+               for e in a.events if str(e.get("ShortDesc")).startswith("conformance-run-"))
+    summary_of(tmp_path)
+
+
+def test_the_budget_is_never_exceeded_and_the_rest_is_not_tested(tmp_path, hostile, upstream):
+    counter = _counted(hostile, upstream)
+    done = conformance_run("--base-url", counter.url, "--api", "po", "--profile", "smoke",
+                           "--max-requests", "4", "--report-dir", str(tmp_path), env=ENV)
+    assert len(counter.requests) == 4
+    document = summary_of(tmp_path)
+    budget = [r for r in document["rules"] if "request budget" in r.get("reason", "")]
+    assert budget and all(r["status"] == "skipped" for r in budget)
+    assert "Traceback" not in done.stdout + done.stderr
