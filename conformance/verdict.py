@@ -25,8 +25,6 @@ EXIT_UNTESTED = 6  # not 4 or 5: pytest uses them (usage error, no tests) for pl
 # rule statuses, in the order a reader wants them. "untested" (shown as "not tested"): the rule
 # held wherever it was judged, but no source that could have seen it broken ran
 UNTESTED = "untested"
-# how conformance.transport.StoppedAnswering starts: a request not sent to a stopped product
-STOPPED_PREFIX = "not sent: ["
 RULE_STATUSES = ("failed", "warning", "inconclusive", UNTESTED, "skipped", "passed")
 
 
@@ -160,14 +158,6 @@ def _failure_of(outcome: Outcome) -> str | None:
     return next((e.failure for e in reversed(outcome.exchanges) if e.failure), None)
 
 
-def _stopped(outcome: Outcome) -> bool:
-    """Not sent because the product had stopped answering (transport.StoppedAnswering: so many
-    requests in a row unanswered that the session sends it nothing more)."""
-    return any(e.failure == TransportFailure.NO_ANSWER and e.status_code is None
-               and (e.transport_error or "").startswith(STOPPED_PREFIX)
-               for e in outcome.exchanges)
-
-
 def _first_sent(outcomes: list[Outcome]) -> str:
     times = sorted(e.sent_at for o in outcomes for e in o.exchanges if e.sent_at)
     return times[0] if times else "an unknown time"
@@ -177,12 +167,10 @@ def settle_answers(outcomes: Iterable[Outcome]) -> tuple[list[Outcome], dict[str
     """The outcomes with unanswered requests settled, and the products that stopped answering.
 
     The "every request gets one of the documented answers" rule fails a request left without an
-    answer (`TransportFailure.NO_ANSWER`) only on a product that answered others, never refused
-    a connection and was never stopped by the transport policy for leaving several requests in
-    a row unanswered. A product refused or stopped from some point on (or that answered
-    nothing) is lost: returned as product -> "stopped answering at <UTC time>: N requests
-    lost", and its unanswered requests become inconclusive (who dropped them cannot be told
-    apart).
+    answer (`TransportFailure.NO_ANSWER`) only on a product that answered others and never
+    refused a connection. A product refused from some point on (or that answered nothing) is
+    lost: returned as product -> "stopped answering at <UTC time>: N requests lost", and its
+    unanswered requests become inconclusive (who dropped them cannot be told apart).
     """
     outcomes = list(outcomes)
     answer_rules = set(ANSWERED_RULE_OF_OPERATION.values())
@@ -194,10 +182,8 @@ def settle_answers(outcomes: Iterable[Outcome]) -> tuple[list[Outcome], dict[str
     lost: dict[str, str] = {}
     for product, answers in mine.items():
         answered = sum(o.status == Status.PASSED for o in answers)
-        refused = [o for o in answers if _failure_of(o) == TransportFailure.REFUSED
-                   or _stopped(o)]
-        unanswered = [o for o in answers if _failure_of(o) == TransportFailure.NO_ANSWER
-                      and not _stopped(o)]
+        refused = [o for o in answers if _failure_of(o) == TransportFailure.REFUSED]
+        unanswered = [o for o in answers if _failure_of(o) == TransportFailure.NO_ANSWER]
         if not refused and (answered or not unanswered):
             continue
         count = len(refused) + len(unanswered)

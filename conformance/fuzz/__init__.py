@@ -25,6 +25,7 @@ from conformance.exchange import failed_as, record_exchange
 from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
+from conformance.transport import was_sent
 
 OPERATIONS_OF_PRODUCT = {
     "gep": ("updateProcessedPorStatus", "updateContactInterfaceStatus", "saveOrgEntityManagers"),
@@ -170,7 +171,8 @@ def unanswered(case, product: ProductTarget, operation: str, error: BaseExceptio
     """A case without a judgeable answer, on the answer rule: failed on no answer
     (`TransportFailure.NO_ANSWER`; `verdict.settle_answers` makes it inconclusive when the
     product stopped answering), skipped when the request budget kept it from being sent,
-    inconclusive otherwise (refused, TLS, rate limited, credentials rejected). The evidence is
+    inconclusive otherwise (refused, TLS, rate limited, credentials rejected, not sent to a
+    product the transport policy stopped). The evidence is
     the request as sent (or as it would have been), with its curl line."""
     prepared = getattr(error, "request", None)
     if not isinstance(prepared, requests.PreparedRequest):
@@ -180,7 +182,7 @@ def unanswered(case, product: ProductTarget, operation: str, error: BaseExceptio
         }))
     record = failed_as(record_exchange(product, prepared, None, "normal", started), product,
                        error)
-    if record.failure == TransportFailure.NO_ANSWER:
+    if record.failure == TransportFailure.NO_ANSWER and was_sent(record.transport_error):
         return _answer_outcome(operation, Status.FAILED,
                                f"Received: no answer ({record.transport_error}) / Documented:"
                                " one of the documented answers", case.id, [record])

@@ -144,7 +144,12 @@ def test_2_a_request_never_answered_fails_the_answer_rule_with_its_curl_line(
     assert evidence.message.startswith("Received: no answer")
     assert evidence.exchanges[0].curl.startswith("curl -sS -X PUT")
     assert "ContactInterfaceStatus" in evidence.exchanges[0].curl
-    assert results["POR-EVERY-REQUEST-ANSWERED"].status == "passed"
+    # three unanswered in a row stop the product (conformance.transport): what was not sent
+    # after that is not judged, never failed
+    por = results["POR-EVERY-REQUEST-ANSWERED"]
+    assert por.status in ("passed", "inconclusive") and not por.failures
+    if por.status == "inconclusive":
+        assert "stopped answering" in por.reason
 
 
 def test_2_a_target_killed_mid_run_is_inconclusive_counting_the_requests_lost(tmp_path):
