@@ -88,6 +88,8 @@ def comparable(document: dict) -> dict:
     varying = ("durations", "started_at", "reports")
     text = json.dumps({k: v for k, v in document.items() if k not in varying}, sort_keys=True)
     text = re.sub(r'"elapsed_ms": [0-9.]+', '"elapsed_ms": 0', text)
+    text = re.sub(r'"sent_at": "[^"]*"', '"sent_at": ""', text)  # when a request was sent
+    text = re.sub(r'"date": "[^"]*"', '"date": ""', text)  # the answer's Date header
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
     return json.loads(text)
 

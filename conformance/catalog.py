@@ -68,6 +68,16 @@ def routes() -> dict[str, Route]:
     return found
 
 
+# the cross-cutting rule "every request gets one of the documented answers", per operation
+ANSWERED_RULE_OF_OPERATION = {
+    "updateProcessedPorStatus": "POR-EVERY-REQUEST-ANSWERED",
+    "updateContactInterfaceStatus": "CONTACT-EVERY-REQUEST-ANSWERED",
+    "saveOrgEntityManagers": "ORG-EVERY-REQUEST-ANSWERED",
+    "modifyPurchaseOrder": "PO-EVERY-REQUEST-ANSWERED",
+    "createUpdateProgressPayEvents": "SMAT-EVERY-REQUEST-ANSWERED",
+}
+
+
 @dataclass(frozen=True)
 class Source:
     doc: str
@@ -108,6 +118,14 @@ class Rule:
     source: Source
     latitude: str | None = None
     needs: str | None = None
+    # "answers": no request can break it, every judged answer is on its breaking side;
+    # "requests": only a source that could break it (a scenario's `breaks`, a breaching
+    # generated case) can pass it
+    about: str = "requests"
+
+    @property
+    def about_answers(self) -> bool:
+        return self.about == "answers"
     why_should: str | None = None  # why a SHOULD is not a MUST (a message text, an implication)
 
     @property
@@ -152,6 +170,7 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
             source=Source(**entry["source"]),
             latitude=entry.get("latitude"),
             needs=entry.get("needs"),
+            about=entry.get("about", "requests"),
             why_should=entry.get("why_should"),
         )
     return rules

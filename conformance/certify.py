@@ -152,26 +152,32 @@ def mock_environment(variant: str):
         yield
 
 
-def _certify_mock(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def embedded_mock(variant: str = "reference", faults: tuple[str, ...] = ()):
+    """The reference mock on a free loopback port, its demo credentials in the environment:
+    yields (its target file, its base URL); stopped on exit."""
     from conformance.mock.faults import UnknownFault
     from conformance.mock.server import start_in_thread
 
-    variant = args.mock_variant or "reference"
     target_file, credentials = mock_target(variant)
     try:
-        running = start_in_thread(
-            host="127.0.0.1", port=0, faults=tuple(args.mock_fault), variant=variant
-        )
+        running = start_in_thread(host="127.0.0.1", port=0, faults=faults, variant=variant)
     except UnknownFault as error:
         raise UsageError(
             f"--mock-fault: {error} — `conformance mock --list-faults` names them"
         ) from None
     with _environment(dict(credentials)), running:
+        yield target_file, running.base_url
+
+
+def _certify_mock(args: argparse.Namespace) -> int:
+    variant = args.mock_variant or "reference"
+    with embedded_mock(variant, tuple(args.mock_fault)) as (target_file, base_url):
         print(
-            f"conformance: certifying the embedded mock ({variant}) at {running.base_url}",
+            f"conformance: certifying the embedded mock ({variant}) at {base_url}",
             flush=True,
         )
-        return _run_pytest(args, target_file, running.base_url)
+        return _run_pytest(args, target_file, base_url)
 
 
 def _mock_target_file(args: argparse.Namespace) -> str:

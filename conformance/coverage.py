@@ -10,7 +10,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from conformance.catalog import PRODUCTS, SPEC_OF_PRODUCT, load_rules
+from conformance.catalog import ANSWERED_RULE_OF_OPERATION, PRODUCTS, SPEC_OF_PRODUCT, load_rules
 from conformance.contract_files import read_yaml, specs_dir
 
 SPEC_FILES = tuple(SPEC_OF_PRODUCT[p] for p in PRODUCTS)
@@ -54,6 +54,9 @@ def scenario_ids() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return met, broken
 
 
+# judged on every request sent, by the scenario runner and by fuzz.run_case
+EVERY_REQUEST = "every request (scenarios and generated cases)"
+EVERY_REQUEST_RULES = frozenset(ANSWERED_RULE_OF_OPERATION.values())
 # Why a rule is tested at one place only (no list position to vary), by rule id.
 ONE_PLACE = {
     "POR-TYPES-ENFORCED": "the shape of the whole body (model a list of objects)",
@@ -137,7 +140,7 @@ def dimensions() -> dict[str, dict[str, str]]:
             row["media"] = "n/a: the JSON half of the pair (XML: PO-XML-SUPPORTED)"
         elif rid == "PO-XML-SUPPORTED":
             row["media"] = "n/a: the XML half of the pair (JSON: PO-JSON-SUPPORTED)"
-        elif rid in xml and rid in json_rules:
+        elif (rid in xml and rid in json_rules) or rid in EVERY_REQUEST_RULES:
             row["media"] = "JSON and XML"
         else:
             row["media"] = "**JSON only**" if rid in json_rules else "**XML only**"
@@ -180,6 +183,8 @@ def judges_of_rules() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         where = f"{function.__module__.removeprefix('conformance.')}.{function.__name__}"
         if where not in code[rule_id]:
             code[rule_id].append(where)
+    for rule_id in ANSWERED_RULE_OF_OPERATION.values():
+        fuzzed[rule_id].append(EVERY_REQUEST)
     return code, {r: sorted(set(names)) for r, names in fuzzed.items()}
 
 

@@ -141,6 +141,12 @@ def describe_transport_error(error: BaseException, timeout: float | None = None)
     return describe(error, timeout)[1]
 
 
+def _utc(moment: float) -> str:
+    """2026-11-29T23:01:02.345Z."""
+    whole = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment))
+    return f"{whole}.{int(moment % 1 * 1000):03d}Z"
+
+
 def record_exchange(
     product: ProductTarget,
     request: requests.PreparedRequest,
@@ -153,6 +159,7 @@ def record_exchange(
     request_body = _text(request.body)
     request_headers = dict(request.headers)
     record = Exchange(
+        sent_at=_utc(time.time() - (time.perf_counter() - started)),
         method=request.method or "",
         url=redactor.text(request.url) or "",
         request_headers=redactor.headers(request_headers),

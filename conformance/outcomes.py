@@ -53,6 +53,7 @@ class Exchange:
     # what kind of "no answer" (a `TransportFailure` value) when transport_error is set
     failure: str | None = None
     curl: str | None = None  # reproduces the request; credentials as $ENV_VARS
+    sent_at: str | None = None  # when the request was sent, UTC ISO 8601 with milliseconds
 
 
 @dataclass

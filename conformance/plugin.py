@@ -40,9 +40,45 @@ def current_run():
     return _RUN
 
 
+def _runs_the_suite(config: pytest.Config) -> bool:
+    """The session collects conformance.suite (by --pyargs or by its path)."""
+    suite = Path(__file__).parent / "suite"
+    for arg in config.args:
+        name = arg.split("::")[0]
+        if name == "conformance.suite" or name.startswith("conformance.suite."):
+            return True
+        path = Path(name).absolute()
+        if path == suite or suite in path.parents:
+            return True
+    return False
+
+
+def _certify_the_embedded_mock(config: pytest.Config) -> None:
+    """Plain `pytest --pyargs conformance.suite`: the embedded mock, as `conformance run`
+    without a target (never a green run that certified nothing)."""
+    from conformance.certify import embedded_mock
+
+    running = embedded_mock()
+    target_file, base_url = running.__enter__()
+    config.stash[_MOCK] = running
+    config.option.conformance_target = str(target_file)
+    config.option.conformance_base_url = base_url
+    print(f"conformance: no --conformance-target: certifying the embedded mock at {base_url}",
+          flush=True)
+
+
+_MOCK = pytest.StashKey[object]()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     global _RUN
+    if _is_worker(config):  # the controller's target (the embedded mock's, when it chose it)
+        for name in ("conformance_target", "conformance_base_url"):
+            if config.workerinput.get(name):
+                setattr(config.option, name, config.workerinput[name])
+    elif not _active(config) and _runs_the_suite(config):
+        _certify_the_embedded_mock(config)
     if not _active(config):
         return
     from conformance.suite import settings as run_settings
@@ -81,6 +117,7 @@ def pytest_configure(config: pytest.Config) -> None:
             waivers=option.conformance_waivers,
             baseline=option.conformance_baseline,
             fail_on=option.conformance_fail_on,
+            require_all=option.conformance_require_all,
             rate_limit=option.conformance_rate_limit,
             max_requests=option.conformance_max_requests,
             retry_after_max=option.conformance_retry_after_max,
@@ -100,9 +137,38 @@ def pytest_configure(config: pytest.Config) -> None:
 
             report = HtmlReport(certification.finish, _RUN.target)
             config.pluginmanager.register(report, "conformance-html")
-        _RUN = _without(_RUN, certification.check_reachability())
+        _RUN = _without(_RUN, certification.run_preflight())
     else:
         _RUN = _without(_RUN, config.workerinput.get("conformance_left_out", ()))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A failed pre-flight deselects every item: nothing is certified, the reports say why. A
+    run without scenarios (every product left out) has no scenario item, not pytest's skipped
+    placeholder for an empty parameter set. The suite collected outside a run is refused."""
+    if _RUN is None:
+        if any(item.nodeid and _in_suite(item) for item in items):
+            raise pytest.UsageError(
+                "conformance.suite: no certification run — give --conformance-target FILE"
+                " (or --conformance-base-url URL)")
+        return
+    empty = [i for i in items if i.name.startswith("test_scenario[") and "NOTSET" in i.name]
+    if empty:
+        items[:] = [i for i in items if i not in empty]
+        config.hook.pytest_deselected(items=empty)
+    if _is_worker(config):
+        stopped = config.workerinput.get("conformance_preflight_failed", False)
+    else:
+        certification = config.pluginmanager.get_plugin("conformance-certification")
+        stopped = bool(certification and certification.preflight_failed)
+    if stopped and items:
+        config.hook.pytest_deselected(items=list(items))
+        items[:] = []
+
+
+def _in_suite(item: pytest.Item) -> bool:
+    suite = Path(__file__).parent / "suite"
+    return suite in Path(str(item.path)).parents
 
 
 def _without(run, products):
@@ -125,6 +191,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """Whatever stopped the run, its report directory holds all three files; reports/latest is
     replaced only by such a complete set."""
     global _RUN
+    running = config.stash.get(_MOCK, None)
+    if running is not None:
+        running.__exit__(None, None, None)
     run, _RUN = _RUN, None
     if run is None or _is_worker(config):
         return
@@ -147,17 +216,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
     chosen = scenarios_for(_RUN)
     metafunc.parametrize("conformance_scenario", chosen, ids=[s.id for s in chosen])
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A run without scenarios (every product left out) has no scenario item, not pytest's
-    skipped placeholder for an empty parameter set."""
-    if _RUN is None:
-        return
-    empty = [i for i in items if i.name.startswith("test_scenario[") and "NOTSET" in i.name]
-    if empty:
-        items[:] = [i for i in items if i not in empty]
-        config.hook.pytest_deselected(items=empty)
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,19 @@ from conformance.contract_files import specs_dir
 from conformance.outcomes import Outcome
 from conformance.report import baseline as baseline_diff
 from conformance.report import terminal
-from conformance.verdict import EXIT_CODES, RuleResult, counts
+from conformance.verdict import (
+    CONFORMANT,
+    EXIT_CODES,
+    UNTESTED,
+    RuleResult,
+    counts,
+    untested_must,
+    verdict_exit_code,
+    verdict_line,
+)
 
 SCHEMA_VERSION = 1
+EXIT_USAGE = 2  # a setup problem (the pre-flight's), as for a wrong option or target file
 _EVIDENCE_PER_RULE = 3
 _LATER_BODY_CHARS = 1000  # body characters kept in a rule's second and third failure
 
@@ -112,14 +122,24 @@ def build(
     started: float,
     item_seconds: dict[str, float],
     waivers: dict | None = None,
+    preflight: dict | None = None,
+    setup_failed: bool = False,
 ) -> dict:
-    """The document; `waivers` is the section report.waivers.apply made, the baseline (an
+    """The document; `waivers` is the section report.waivers.apply made, `preflight` the
+    pre-flight's per product (`setup_failed`: it found a problem, exit 2), the baseline (an
     earlier summary.json) and the exit-code gate come from the run settings."""
     target = run.target
+    untested = untested_must(results)
+    require_all = bool(getattr(run, "require_all", False))
     document = {
         "schema_version": SCHEMA_VERSION,
         "verdict": verdict,
+        "verdict_line": verdict_line(verdict, len(untested)),
         "exit_code": EXIT_CODES[verdict],
+        "untested_must": untested,
+        "require_all": require_all,
+        "preflight": preflight or {},
+        "data_warnings": list(getattr(run, "data_warnings", ())),
         "suite_version": __version__,
         "profile": run.profile,
         "seed": run.seed,
@@ -164,6 +184,10 @@ def build(
     document["exit_code"] = baseline_diff.exit_code(
         verdict, document.get("baseline"), document["fail_on"]
     )
+    if document["exit_code"] == 0 and verdict == CONFORMANT:
+        document["exit_code"] = verdict_exit_code(verdict, len(untested), require_all)
+    if setup_failed and not unreachable:
+        document["exit_code"] = EXIT_USAGE
     return target.redactor().data(document)
 
 
@@ -204,14 +228,15 @@ def screen_lines(document: dict) -> list[str]:
             )
             if first:
                 lines.append(f"  {'':17} {first[:200]}")
-    by_reason: dict[str, list[str]] = {}
-    for rule in (r for r in rules if r["status"] == "skipped"):
-        by_reason.setdefault(rule.get("reason", ""), []).append(rule["id"])
-    for reason, ids in by_reason.items():
-        lines.append(f"  {'skipped':17} {len(ids)} rule(s): {reason[:140]}")
-        wrapped = textwrap.wrap(", ".join(ids), 96, initial_indent=" " * 20,
-                                subsequent_indent=" " * 20, break_on_hyphens=False)
-        lines += wrapped[:2] + ([" " * 20 + "..."] if len(wrapped) > 2 else [])
+    for status, label in ((UNTESTED, "NOT TESTED"), ("skipped", "skipped")):
+        by_reason: dict[str, list[str]] = {}
+        for rule in (r for r in rules if r["status"] == status):
+            by_reason.setdefault(rule.get("reason", ""), []).append(rule["id"])
+        for reason, ids in by_reason.items():
+            lines.append(f"  {label:17} {len(ids)} rule(s): {reason[:140]}")
+            wrapped = textwrap.wrap(", ".join(ids), 96, initial_indent=" " * 20,
+                                    subsequent_indent=" " * 20, break_on_hyphens=False)
+            lines += wrapped[:2] + ([" " * 20 + "..."] if len(wrapped) > 2 else [])
     for error in document["suite_errors"][:5]:
         first, *trace = error.splitlines() or [""]
         where = " (traceback in summary.json)" if trace else ""
@@ -220,12 +245,23 @@ def screen_lines(document: dict) -> list[str]:
     tally = document["counts"]["rules"]
     lines.append(
         f"  {tally['passed']} rules passed, {tally['failed']} failed, "
-        f"{tally['warning']} warned, {tally.get('waived', 0)} waived, {tally['skipped']} skipped,"
+        f"{tally['warning']} warned, {tally.get('waived', 0)} waived,"
+        f" {tally.get(UNTESTED, 0)} not tested, {tally['skipped']} skipped,"
         f" {tally['inconclusive']} inconclusive"
     )
+    for warning in document.get("data_warnings", []):
+        lines.append(f"  DATA WARNING      {warning}")
+    for product, checks in document.get("preflight", {}).items():
+        for problem in checks["problems"]:
+            lines.append(f"  PRE-FLIGHT [{product}] {problem}")
+    if document.get("untested_must") and document["verdict"] == CONFORMANT:
+        lines.append("  not a clean pass: NOT TESTED above says what would test them;"
+                     " --require-all makes this exit 6")
     # the last line: the verdict and where to read it, once
+    shown = document.get("verdict_line") or document["verdict"]
+    head, _, rest = shown.partition(",")
     lines.append(
-        f"verdict: {document['verdict'].upper()}  (exit {document['exit_code']})"
+        f"verdict: {head.upper()}{',' + rest if rest else ''}  (exit {document['exit_code']})"
         f" · report: {document['reports']['html']} (junit.xml, summary.json beside it)"
     )
     return lines

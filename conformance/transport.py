@@ -42,6 +42,14 @@ STOP_AFTER_UNANSWERED = 3  # unanswered requests in a row (each sent twice) stop
 _CHUNK = 64 * 1024
 
 
+NOT_SENT = "not sent: "  # how the message of a request the policy kept back begins
+
+
+def was_sent(message: str | None) -> bool:
+    """False for a request the policy never sent (budget, --dry-run, a product it stopped)."""
+    return not (message or "").startswith(NOT_SENT)
+
+
 # ------------------------------------------------------------------ failures
 class TransportError(requests.RequestException):
     """No judgeable answer; `failure` says what kind, str() is one line."""
@@ -244,13 +252,13 @@ class ProductTransport:
             raise type(self.stopped)(self.stopped.message, request=request)
         if self.dry_run:
             self.plan({"method": request.method, "url": request.url, "body": _text(request.body)})
-            raise NotSent("not sent: --dry-run", request=request)
+            raise NotSent(f"{NOT_SENT}--dry-run", request=request)
         for budget in (self.run_budget, self.own_budget):
             if not budget.take():
                 with self._lock:
                     self.not_sent += 1
                 raise BudgetSpent(
-                    f"not sent: the request budget ({budget.name} {budget.limit}) is spent",
+                    f"{NOT_SENT}the request budget ({budget.name} {budget.limit}) is spent",
                     request=request,
                 )
         self.pacer.wait()
@@ -288,7 +296,7 @@ class ProductTransport:
             self.unanswered_in_row += 1
             if self.unanswered_in_row >= STOP_AFTER_UNANSWERED and self.stopped is None:
                 self.stopped = StoppedAnswering(
-                    f"not sent: [{self.product}] stopped answering at request {number}"
+                    f"{NOT_SENT}[{self.product}] stopped answering at request {number}"
                     f" ({STOP_AFTER_UNANSWERED} in a row: {message})"
                 )
 
@@ -452,6 +460,7 @@ class PolicySession(requests.Session):
 
 __all__ = [
     "BODY_BOUND",
+    "NOT_SENT",
     "BudgetSpent",
     "CredentialsRejected",
     "NotSent",
@@ -466,4 +475,5 @@ __all__ = [
     "configure_run",
     "describe",
     "parse_rate",
+    "was_sent",
 ]

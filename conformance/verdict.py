@@ -1,21 +1,31 @@
 """Outcomes + rule catalog -> one status per rule -> the verdict. Pure functions, no I/O.
 
-A MUST failure makes the target non-conformant, a SHOULD failure only warns; a rule nothing
-tested is skipped with what would enable it; transport failures never count as conformance
-failures: they leave a rule inconclusive, and an unreachable product makes the run inconclusive.
+A status is earned: a rule is `passed` only when a source able to see it broken ran and held
+(`Outcome.breaking`, or any judged answer of a rule about answers); a rule that ran only on its
+accepting side is `untested` ("not tested"), with the target file key that would enable its
+breaking side. A MUST failure makes the target non-conformant, a SHOULD failure only warns; a
+rule nothing tested is skipped with what would enable it. Transport failures never count as
+contract failures, and an inconclusive outcome is never outweighed by a passed one: it leaves
+the rule inconclusive. A product that could not be reached, or stopped answering mid-run, makes
+the run inconclusive; a request left unanswered by a product that answers the others fails that
+operation's "every request gets one of the documented answers" rule.
 """
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from conformance.catalog import Rule
-from conformance.outcomes import Outcome, Status
+from conformance.catalog import ANSWERED_RULE_OF_OPERATION, PRODUCT_OF_OPERATION, Rule
+from conformance.outcomes import Outcome, Status, TransportFailure
 
 CONFORMANT, NON_CONFORMANT, INCONCLUSIVE = "conformant", "non-conformant", "inconclusive"
 EXIT_CODES = {CONFORMANT: 0, NON_CONFORMANT: 1, INCONCLUSIVE: 3}
-# rule statuses, in the order a reader wants them
-RULE_STATUSES = ("failed", "warning", "inconclusive", "skipped", "passed")
+# --require-all: a conformant run with MUST rules not tested exits with this code
+EXIT_UNTESTED = 6  # not 4 or 5: pytest uses them (usage error, no tests) for plain pytest runs
+# rule statuses, in the order a reader wants them. "untested" (shown as "not tested"): the rule
+# held wherever it was judged, but no source that could have seen it broken ran
+UNTESTED = "untested"
+RULE_STATUSES = ("failed", "warning", "inconclusive", UNTESTED, "skipped", "passed")
 
 
 @dataclass
@@ -40,8 +50,25 @@ def _skip_reason(rule: Rule, outcomes: list[Outcome], not_run: Mapping[str, str]
     return "no scenario or check exercised it in this profile"
 
 
+def _untested_reason(rule: Rule, outcomes: list[Outcome]) -> str:
+    """Why only the accepting side ran: the breaking sources' skip reasons, or the rule's needs."""
+    skipped = [o.message for o in outcomes
+               if o.breaking and o.status == Status.SKIPPED and o.message]
+    if skipped:
+        why = "; ".join(dict.fromkeys(skipped))
+    elif rule.needs:
+        why = f"needs {rule.needs}"
+    else:
+        why = "no scenario or generated case that could break it ran in this profile"
+    return f"only its accepting side ran; breaking side: {why}"
+
+
 def judge_rule(rule: Rule, outcomes: list[Outcome], not_run: Mapping[str, str]) -> RuleResult:
-    """Fold the outcomes of one rule; `not_run` maps a product left out to why."""
+    """Fold the outcomes of one rule; `not_run` maps a product left out to why.
+
+    failed (warning for SHOULD) > inconclusive > passed (breaking side held) > untested
+    (accepting side only) > skipped.
+    """
     sources: dict[str, Counter] = {}
     for outcome in outcomes:
         sources.setdefault(outcome.source_id, Counter())[str(outcome.status)] += 1
@@ -50,12 +77,14 @@ def judge_rule(rule: Rule, outcomes: list[Outcome], not_run: Mapping[str, str]) 
     if failures:
         status = "failed" if rule.level == "MUST" else "warning"
         return RuleResult(rule, status, sources=sources, failures=failures)
-    if Status.PASSED in statuses:
-        return RuleResult(rule, "passed", sources=sources)
     if Status.INCONCLUSIVE in statuses:
         inconclusive = [o for o in outcomes if o.status == Status.INCONCLUSIVE]
         reason = "; ".join(dict.fromkeys(o.message for o in inconclusive if o.message))
         return RuleResult(rule, "inconclusive", reason or "no answer", sources)
+    if any(o.status == Status.PASSED and (o.breaking or rule.about_answers) for o in outcomes):
+        return RuleResult(rule, "passed", sources=sources)
+    if Status.PASSED in statuses:
+        return RuleResult(rule, UNTESTED, _untested_reason(rule, outcomes), sources)
     return RuleResult(rule, "skipped", _skip_reason(rule, outcomes, not_run), sources)
 
 
@@ -89,6 +118,26 @@ def fold_verdict(results: Iterable[RuleResult], unreachable: Mapping[str, str]) 
     return CONFORMANT
 
 
+def untested_must(results: Iterable[RuleResult]) -> list[str]:
+    """Ids of the MUST rules that were not tested (accepting side only)."""
+    return [r.rule.id for r in results if r.status == UNTESTED and r.rule.level == "MUST"]
+
+
+def verdict_exit_code(verdict: str, untested: int, require_all: bool) -> int:
+    """The verdict's exit code; with `require_all`, conformant with untested MUST rules is 6."""
+    if verdict == CONFORMANT and untested and require_all:
+        return EXIT_UNTESTED
+    return EXIT_CODES[verdict]
+
+
+def verdict_line(verdict: str, untested: int) -> str:
+    """The verdict as a reader sees it, with how many MUST rules were not tested: never a clean
+    pass while some were not."""
+    if untested:
+        return f"{verdict}, {untested} MUST rule{'s' * (untested != 1)} not tested"
+    return verdict
+
+
 def counts(results: Iterable[RuleResult]) -> dict[str, int]:
     tally = Counter(r.status for r in results)
     return {status: tally.get(status, 0) for status in RULE_STATUSES}
@@ -103,3 +152,53 @@ def outcome_from_dict(data: Mapping) -> Outcome:
     fields["source_kind"] = SourceKind(fields["source_kind"])
     fields["exchanges"] = [Exchange(**e) for e in fields.get("exchanges") or []]
     return Outcome(**fields)
+
+
+def _failure_of(outcome: Outcome) -> str | None:
+    return next((e.failure for e in reversed(outcome.exchanges) if e.failure), None)
+
+
+def _first_sent(outcomes: list[Outcome]) -> str:
+    times = sorted(e.sent_at for o in outcomes for e in o.exchanges if e.sent_at)
+    return times[0] if times else "an unknown time"
+
+
+def settle_answers(outcomes: Iterable[Outcome]) -> tuple[list[Outcome], dict[str, str]]:
+    """The outcomes with unanswered requests settled, and the products that stopped answering.
+
+    The "every request gets one of the documented answers" rule fails a request left without an
+    answer (`TransportFailure.NO_ANSWER`) only on a product that answered others and never
+    refused a connection. A product refused from some point on (or that answered nothing) is
+    lost: returned as product -> "stopped answering at <UTC time>: N requests lost", and its
+    unanswered requests become inconclusive (who dropped them cannot be told apart).
+    """
+    outcomes = list(outcomes)
+    answer_rules = set(ANSWERED_RULE_OF_OPERATION.values())
+    mine: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.rule_id in answer_rules:
+            product = PRODUCT_OF_OPERATION.get(outcome.operation, outcome.operation)
+            mine.setdefault(product, []).append(outcome)
+    lost: dict[str, str] = {}
+    for product, answers in mine.items():
+        answered = sum(o.status == Status.PASSED for o in answers)
+        refused = [o for o in answers if _failure_of(o) == TransportFailure.REFUSED]
+        unanswered = [o for o in answers if _failure_of(o) == TransportFailure.NO_ANSWER]
+        if not refused and (answered or not unanswered):
+            continue
+        count = len(refused) + len(unanswered)
+        if answered:
+            lost[product] = (f"stopped answering at {_first_sent(refused or unanswered)} after "
+                             f"{answered} answered requests: {count} requests lost")
+        else:
+            lost[product] = f"answered no request: {count} requests lost"
+    if not lost:
+        return outcomes, lost
+    settled = []
+    for outcome in outcomes:
+        product = PRODUCT_OF_OPERATION.get(outcome.operation, outcome.operation)
+        if outcome.rule_id in answer_rules and product in lost and outcome.status == Status.FAILED:
+            outcome = replace(outcome, status=Status.INCONCLUSIVE,
+                              message=f"not judged: the product {lost[product]}")
+        settled.append(outcome)
+    return settled, lost

@@ -19,13 +19,17 @@ import requests
 import schemathesis
 from hypothesis import strategies as st
 
-from conformance.catalog import NO_SERVER_ERROR_RULE, OPERATIONS_OF_PRODUCT, spec_path
+from conformance.catalog import (
+    ANSWERED_RULE_OF_OPERATION,
+    OPERATIONS_OF_PRODUCT,
+    spec_path,
+)
 from conformance.exchange import failed_as, record_exchange
 from conformance.fuzz import judging
 from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
-from conformance.transport import describe
+from conformance.transport import was_sent
 
 
 @dataclass(frozen=True)
@@ -129,15 +133,14 @@ def send_case(case, product: ProductTarget) -> Sent:
 
 
 def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
-    """The outcomes of one sent case: the judges of its product (`fuzz.judging`), or
-    inconclusive without an answer."""
+    """The outcomes of one sent case: the judges of its product (`fuzz.judging`) and the
+    answer rule, or the answer rule alone without an answer."""
     operation = str(case.operation.definition.raw.get("operationId"))
-    if sent.error is not None:  # inconclusive, or not tested when it was never sent
-        started = time.perf_counter() - sent.seconds
-        return [_not_answered(case, product, operation, sent.error, started)]
-    response = sent.response
     started = time.perf_counter() - sent.seconds  # the record's elapsed time is the sending's
-    outcomes = []
+    if sent.error is not None:  # the answer rule: failed on no answer, else inconclusive
+        return [unanswered(case, product, operation, sent.error, started)]
+    response = sent.response
+    outcomes = [_answer_outcome(operation, Status.PASSED, "", case.id)]
     ctx = judging.context_of(case, response)
     for verdict in judging.judge_case(ctx, judging.breaches_of(case)):
         judgement = verdict.judgement
@@ -158,27 +161,40 @@ def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
     return outcomes
 
 
-def _not_answered(case, product: ProductTarget, operation: str, error, started: float) -> Outcome:
-    """The case got no judgeable answer: inconclusive, or not tested when it was never sent."""
-    prepared = getattr(error, "request", None)
-    exchanges = []
-    if isinstance(prepared, requests.PreparedRequest):
-        exchanges.append(failed_as(
-            record_exchange(product, prepared, None, "normal", started), product, error
-        ))
-    kind, message = describe(error, product.timeout)
-    message = message.replace("[PRODUCT.", f"[{product.product}.")
-    not_sent = kind in (TransportFailure.BUDGET,)
+def _answer_outcome(operation: str, status: Status, message: str, case_id: str,
+                    exchanges: list[Exchange] | None = None) -> Outcome:
     return Outcome(
-        rule_id=NO_SERVER_ERROR_RULE[product.product],
-        status=Status.SKIPPED if not_sent else Status.INCONCLUSIVE,
-        source_kind=SourceKind.CHECK,
-        source_id=f"{operation}:transport",
-        operation=operation,
-        message=product.redactor().text(message) or "",
-        exchanges=exchanges,
-        case_id=case.id,
+        rule_id=ANSWERED_RULE_OF_OPERATION[operation], status=status,
+        source_kind=SourceKind.CHECK, source_id=f"{operation}:transport", operation=operation,
+        message=message, exchanges=exchanges or [], case_id=case_id, breaking=True,
     )
+
+
+def unanswered(case, product: ProductTarget, operation: str, error: BaseException,
+               started: float) -> Outcome:
+    """A case without a judgeable answer, on the answer rule: failed on no answer
+    (`TransportFailure.NO_ANSWER`; `verdict.settle_answers` makes it inconclusive when the
+    product stopped answering), skipped when the request budget kept it from being sent,
+    inconclusive otherwise (refused, TLS, rate limited, credentials rejected, not sent to a
+    product the transport policy stopped). The evidence is
+    the request as sent (or as it would have been), with its curl line."""
+    prepared = getattr(error, "request", None)
+    if not isinstance(prepared, requests.PreparedRequest):
+        prepared = requests.Session().prepare_request(requests.Request(**{
+            k: v for k, v in case.as_transport_kwargs(base_url=product.base_url).items()
+            if k in ("method", "url", "headers", "params", "json", "data", "cookies")
+        }))
+    record = failed_as(record_exchange(product, prepared, None, "normal", started), product,
+                       error)
+    if record.failure == TransportFailure.NO_ANSWER and was_sent(record.transport_error):
+        return _answer_outcome(operation, Status.FAILED,
+                               f"Received: no answer ({record.transport_error}) / Documented:"
+                               " one of the documented answers", case.id, [record])
+    if record.failure == TransportFailure.BUDGET:  # never sent: not tested
+        return _answer_outcome(operation, Status.SKIPPED, record.transport_error or "",
+                               case.id, [record])
+    return _answer_outcome(operation, Status.INCONCLUSIVE,
+                           f"not judged: {record.transport_error}", case.id, [record])
 
 
 class _Answer:

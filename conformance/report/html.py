@@ -45,6 +45,8 @@ def _base_urls(products: Mapping[str, Mapping]) -> str:
 
 def verdict_html(document: Mapping) -> str:
     verdict = document["verdict"]
+    # conformant with MUST rules not tested: never the colour of a clean pass
+    untested = " verdict-untested" if document.get("untested_must") else ""
     chips = " ".join(
         f'<span class="badge status-{status}">{n} {status}</span>'
         for status, n in document["counts"]["rules"].items()
@@ -65,8 +67,8 @@ def verdict_html(document: Mapping) -> str:
     lines = "".join(f'<div class="stopped">{line}</div>' for line in stops)
     lines += "".join(f'<div class="changes">{line}</div>' for line in banner)
     return (
-        f'<div class="verdict verdict-{escape(verdict)}" id="verdict">'
-        f'<span class="word">{escape(verdict.upper())}</span>'
+        f'<div class="verdict verdict-{escape(verdict)}{untested}" id="verdict">'
+        f'<span class="word">{escape((document.get("verdict_line") or verdict).upper())}</span>'
         f"<span>exit code {document['exit_code']}</span><span>{chips}</span>{lines}</div>"
     )
 
@@ -150,9 +152,30 @@ def page_prefix(document: Mapping) -> list[str]:
     ]
 
 
+def preflight_html(document: Mapping) -> str:
+    """Every request the pre-flight sent (method, URL, answer), its problems and notes."""
+    rows, lines = [], []
+    for product, checks in (document.get("preflight") or {}).items():
+        lines += [f'<li class="problem">[{escape(product)}] {escape(p)}</li>'
+                  for p in checks["problems"]]
+        lines += [f'<li>[{escape(product)}] {escape(n)}</li>' for n in checks["notes"]]
+        for exchange in checks["exchanges"]:
+            answer = exchange.get("status_code") or exchange.get("transport_error") or ""
+            rows.append(f"<tr><td>{escape(product)}</td><td>{escape(exchange['method'])}</td>"
+                        f"<td>{escape(exchange['url'])}</td><td>{escape(str(answer))}</td></tr>")
+    if not rows and not lines:
+        return ""
+    return (
+        '<div class="report-section" id="preflight"><h2>Pre-flight</h2>'
+        f'<ul>{"".join(lines)}</ul><table><thead><tr><th>Product</th><th>Method</th>'
+        f'<th>URL</th><th>Answer</th></tr></thead>{"".join(rows)}</table></div>'
+    )
+
+
 def page_postfix(document: Mapping) -> list[str]:
-    """After the matrix: changes since the baseline, waivers, failures, waived deviations."""
-    parts = []
+    """After the matrix: changes since the baseline, waivers, failures, waived deviations,
+    the pre-flight's requests."""
+    parts = [preflight_html(document)]
     if document.get("baseline"):
         parts.append(changes.baseline_html(document["baseline"]))
     if document.get("waivers"):
@@ -162,6 +185,8 @@ def page_postfix(document: Mapping) -> list[str]:
     )
     parts.append(failures_html(document, ("waived",), "Waived deviations", "waived"))
     parts.append(written_html(document.get("written")))
+    if not any(c["problems"] for c in (document.get("preflight") or {}).values()):
+        parts.append(parts.pop(0))  # a clean pre-flight last: a reader wants failures first
     return [p for p in parts if p]
 
 

@@ -7,7 +7,7 @@ Nothing goes into per-test-case <properties>: the xunit2 schema has none, and st
 (Jenkins' xUnit plugin) reject such a file.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from conformance.catalog import Rule
 from conformance.outcomes import Outcome
@@ -15,6 +15,20 @@ from conformance.redaction import Redactor
 from conformance.report.waivers import Waiver
 
 SHOWN = 5  # failed judgements written per test case; the rest are counted
+__all__ = ["failure_text", "rule_line", "verdict_properties", "waived_text"]
+
+
+def verdict_properties(document: Mapping) -> Iterator[tuple[str, str]]:
+    """The verdict line, and each MUST rule not tested with the key that would enable its
+    breaking side, as <testsuite> properties of junit.xml."""
+    yield "conformance.verdict", document.get("verdict_line") or document["verdict"]
+    yield "conformance.exit_code", str(document["exit_code"])
+    for rule in document["rules"]:
+        if rule["status"] == "untested" and rule["level"] == "MUST":
+            yield f"conformance.not-tested.{rule['id']}", rule.get("reason", "")
+    for product, checks in (document.get("preflight") or {}).items():
+        for problem in checks["problems"]:
+            yield f"conformance.pre-flight.{product}", problem
 
 
 def rule_line(rule_id: str, rules: Mapping[str, Rule]) -> str:

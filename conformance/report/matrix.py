@@ -22,6 +22,7 @@ STATUS_LABELS = {
     "warning": "WARNING",
     "waived": "WAIVED",
     "inconclusive": "INCONCLUSIVE",
+    "untested": "NOT TESTED",
     "skipped": "SKIPPED",
     "passed": "PASSED",
 }

@@ -10,14 +10,15 @@ import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from conformance.catalog import NO_SERVER_ERROR_RULE, routes
+from conformance.catalog import ANSWERED_RULE_OF_OPERATION, NO_SERVER_ERROR_RULE, load_rules, routes
 from conformance.judges import Answer, Context, apply
 from conformance.judges.events import history_key, sent_events, value_events
-from conformance.outcomes import Exchange, Outcome, SourceKind, Status
+from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.records import mark
 from conformance.scenarios import wire
 from conformance.scenarios.model import Scenario, Step
 from conformance.scenarios.templating import MissingData, Resolver, lookup
+from conformance.transport import was_sent
 
 Send = Callable[..., tuple[Any, Exchange]]
 
@@ -57,13 +58,33 @@ class _Run:
         self.events_seen: dict[str, dict[str, Any]] = {}
 
     def outcome(self, rule: str, status: Status, message: str, step: str,
-                kind: SourceKind = SourceKind.SCENARIO) -> None:
+                kind: SourceKind = SourceKind.SCENARIO,
+                exchanges: list[Exchange] | None = None) -> None:
+        known = load_rules().get(rule)
         self.outcomes.append(Outcome(
             rule_id=rule, status=status, source_kind=kind,
             source_id=self.scenario.id, operation=self.scenario.operation, message=message,
-            exchanges=list(self.exchanges), case_id=f"{self.scenario.id}:{step}",
-            breaking=rule in self.scenario.breaks,
+            exchanges=list(self.exchanges if exchanges is None else exchanges),
+            case_id=f"{self.scenario.id}:{step}",
+            breaking=rule in self.scenario.breaks or bool(known and known.about_answers),
         ))
+
+    def answered(self, exchange: Exchange, step: str) -> None:
+        """The operation's "every request gets one of the documented answers" outcome."""
+        rule = ANSWERED_RULE_OF_OPERATION[self.scenario.operation]
+        if exchange.status_code is not None:
+            self.outcome(rule, Status.PASSED, "", step, exchanges=[])
+        elif exchange.failure == TransportFailure.BUDGET:  # never sent: not tested
+            self.outcome(rule, Status.SKIPPED, exchange.transport_error or "", step,
+                         exchanges=[exchange])
+        elif exchange.failure == TransportFailure.NO_ANSWER and was_sent(
+                exchange.transport_error):
+            self.outcome(rule, Status.FAILED,
+                         f"Received: no answer ({exchange.transport_error}) / Documented: one of"
+                         " the documented answers", step, exchanges=[exchange])
+        else:
+            self.outcome(rule, Status.INCONCLUSIVE, f"not judged: {exchange.transport_error}",
+                         step, exchanges=[exchange])
 
     def not_judged(self, steps: Iterable[Step], status: Status, message: str) -> None:
         for step in steps:
@@ -92,6 +113,7 @@ class _Run:
         response, exchange = self.send(self.product, request.method, request.path,
                                        **request.send_kwargs())
         self.exchanges.append(exchange)
+        self.answered(exchange, step.name)
         if response is None:
             return False
         answer = Answer.of(response)

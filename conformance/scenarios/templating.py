@@ -12,6 +12,9 @@ Vocabulary (a whole-string placeholder keeps the value's type; inside text it is
   {{unknown_int.NAME}} / {{unknown_int.NAME:N}}
                            an integer nobody knows, N digits (13 by default), first digit 9
   {{text:N}}               filler text of exactly N characters (for maximum-length rules)
+  {{outsider.N.FIELD}}     FIELD (entity_code, entity_type, lob_entity_code) of an org entity
+                           of another structure that is no member of structures[N]; skipped,
+                           naming why, when the target's structures have none (they overlap)
 """
 
 import random
@@ -19,6 +22,8 @@ import re
 import string
 from collections.abc import Mapping
 from typing import Any
+
+from conformance.target_data import outsider
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 _PATH_PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
@@ -94,6 +99,13 @@ class Resolver:
         kind, _, _name = head.partition(".")
         if kind == "data":
             return lookup(self.data, head.removeprefix("data."), self.product)
+        if kind == "outsider":
+            index, _, field = _name.partition(".")
+            entity = outsider(self.data, int(index)) if index.isdigit() else None
+            if entity is None or field not in entity:
+                raise MissingData(f"{self.product}.data.structures (an org entity outside"
+                                  f" structures[{index}])")
+            return entity[field]
         if kind == "text" and length is not None:
             return ("ZZ-TOO-LONG-" + "X" * length)[:length]
         if kind in ("unknown", "unknown_int"):

@@ -1,4 +1,4 @@
-"""The controller's side of a certification run: reachability, outcome folding, the verdict.
+"""The controller's side of a certification run: pre-flight, outcome folding, the verdict.
 
 Lives on the controller only (never on xdist workers): it receives every test report in
 `pytest_runtest_logreport`, rebuilds the outcomes the items recorded, and at the end writes
@@ -8,14 +8,15 @@ the item) turns an item's outcomes into its pass/fail/skip.
 
 import datetime
 import json
+import sys
 import time
 from collections import Counter
 
 import pytest
+from _pytest.junitxml import xml_key  # pytest's JUnit writer (LogXML) in config.stash
 
-from conformance import summary
+from conformance import preflight, summary
 from conformance.catalog import PRODUCTS, load_rules
-from conformance.exchange import send
 from conformance.outcomes import Outcome, SourceKind, Status
 from conformance.report import junit, standalone, waivers
 from conformance.suite import written
@@ -26,6 +27,7 @@ from conformance.verdict import (
     fold_verdict,
     judge_rules,
     outcome_from_dict,
+    settle_answers,
 )
 
 
@@ -97,20 +99,36 @@ class Certification:
         self.written: dict | None = None  # written.json's content, once written
         self._finished = False  # the summary of the finished session has been written
         self.stopped: str | None = None  # why the run ended early (interrupt, stop), if it did
+        self.preflight: dict[str, preflight.ProductCheck] = {}
+        self.preflight_failed = False  # a setup problem: no item runs, the reports say why
 
     # ---------------------------------------------------------------- before anything runs
-    def check_reachability(self) -> set[str]:
-        """Any HTTP answer means reachable. A product without one is left out of the run (its
-        rules are skipped, naming the cause) and the run is inconclusive; the other products
-        run. Returns the products left out."""
-        for name, product in self.run.target.products.items():
-            response, exchange = send(product, "GET", "/", privilege="none")
-            if response is None and not self.run.limits.dry_run:
-                self.unreachable[name] = f"{product.base_url}: {exchange.transport_error}"
-        holder = type("Report", (), {})()  # the probe's requests: planned (dry run), writes
+    def run_preflight(self) -> set[str]:
+        """conformance.preflight per product (it replaces a GET / probe). A product that answers
+        nothing is left out of the run (its rules skipped, naming the cause; the run is
+        inconclusive) while the others run; a setup problem stops the whole run before any item
+        (exit 2; the reports are still written, listing every pre-flight call). Returns the
+        products left out.
+
+        Its requests go through the run's sessions like any other: they count against the
+        request budget and, under --dry-run, are planned (listed and counted) and not sent; a
+        dry run then finds neither problems nor unreachable products."""
+        for warning in self.run.data_warnings:
+            print(f"conformance: warning: {warning}", file=sys.stderr)
+        self.preflight = preflight.run(self.run.target, self.run.seed)
+        holder = type("Report", (), {})()  # its requests: planned (dry run), writes
         attach_transport_records(holder, self.run, source="pre-flight")
         self.planned += holder.conformance_planned
         self.writes += holder.conformance_writes
+        if self.run.limits.dry_run:
+            return set()
+        for name, check in self.preflight.items():
+            if check.unreachable:
+                self.unreachable[name] = check.unreachable
+        problems = [(n, p) for n, c in self.preflight.items() for p in c.problems]
+        self.preflight_failed = bool(problems)
+        for name, problem in problems:
+            print(f"conformance: pre-flight [{name}] {problem}", file=sys.stderr)
         return set(self.unreachable)  # the run's summary names each, once
 
     @pytest.hookimpl(optionalhook=True)
@@ -122,6 +140,10 @@ class Certification:
             self.run.target.products.values()
         )
         node.workerinput["conformance_left_out"] = sorted(self.unreachable)
+        node.workerinput["conformance_preflight_failed"] = self.preflight_failed
+        option = self.config.option
+        node.workerinput["conformance_target"] = option.conformance_target
+        node.workerinput["conformance_base_url"] = option.conformance_base_url
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self) -> None:
@@ -162,13 +184,20 @@ class Certification:
             self.suite_errors.append(f"collection of {report.nodeid or 'the suite'} failed")
 
     # ---------------------------------------------------------------- at the end
-    @pytest.hookimpl(trylast=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """The verdict's exit code, and the verdict on the JUnit file too (global properties,
+        which xunit2 allows), before pytest's JUnit writer runs."""
         document = self.finish(session)
-        if document:
-            session.exitstatus = document["exit_code"]
-        elif self.run.limits.dry_run and session.exitstatus in (0, 5):
-            session.exitstatus = 0
+        if not document:
+            if self.run.limits.dry_run and session.exitstatus in (0, 5):
+                session.exitstatus = 0
+            return
+        session.exitstatus = document["exit_code"]
+        xml = session.config.stash.get(xml_key, None)
+        if xml is not None:
+            for name, value in junit.verdict_properties(document):
+                xml.add_global_property(name, value)
 
     def finish(self, session: pytest.Session) -> dict | None:
         """Write the session's summary once and return it: pytest-html asks for it from its own
@@ -214,9 +243,13 @@ class Certification:
             if p not in self.run.target.products
         }
         not_run.update({p: "not run: the product did not answer" for p in self.unreachable})
+        if self.preflight_failed:  # nothing was certified: one reason, not one per rule
+            not_run.update({p: "not certified: the pre-flight stopped the run"
+                            for p in self.run.target.products if p not in self.unreachable})
         # xdist delivers items in any order; sorted by source (stable), the evidence kept per
         # rule is a serial run's
-        outcomes = sorted(self.outcomes, key=lambda o: o.source_id)
+        outcomes, lost = settle_answers(sorted(self.outcomes, key=lambda o: o.source_id))
+        unreachable = {**self.unreachable, **lost}
         results = judge_rules(load_rules(), outcomes, not_run)
         if self.stopped:  # a rule nothing reached was not run: it "needs" nothing
             for result in results:
@@ -231,19 +264,23 @@ class Certification:
                         else f"not run: {self.stopped}"
                     )
         results, waiver_section = waivers.apply(results, self.run.waivers, _today())
-        verdict = fold_verdict(results, self.unreachable)
+        verdict = fold_verdict(results, unreachable)
+        if self.preflight_failed:  # a setup problem: nothing was certified
+            verdict = INCONCLUSIVE
         if self.suite_errors and verdict != NON_CONFORMANT:
             verdict = INCONCLUSIVE
         self.summary = summary.build(
             run=self.run,
             results=results,
             verdict=verdict,
-            outcomes=self.outcomes,
-            unreachable=self.unreachable,
+            outcomes=outcomes,
+            unreachable=unreachable,
             suite_errors=self.suite_errors,
             started=self.started,
             item_seconds=dict(self.item_seconds),
             waivers=waiver_section,
+            preflight={name: check.to_dict() for name, check in self.preflight.items()},
+            setup_failed=self.preflight_failed,
         )
         if self.written is not None:
             self.summary["written"] = self.written

@@ -17,7 +17,8 @@ MAX_CONCURRENCY = 64
 # (name, argparse/pytest keyword arguments); the pytest option is --conformance-<name>
 RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("target", {"metavar": "FILE",
-                "help": "target file (TOML); `conformance run` without one certifies the mock"}),
+                "help": "target file (TOML); without one (and without --base-url) the embedded"
+                        " mock is certified"}),
     ("base-url", {"metavar": "URL",
                   "help": "fill every empty base_url (alone: reference.toml's data on one URL)"}),
     ("api", {"metavar": "LIST",
@@ -38,6 +39,9 @@ RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("fail-on", {"choices": FAIL_ON, "default": "failures",
                  "help": "failures: exit 1 on any MUST failure; new-failures: only on one the"
                          " baseline did not have (needs --baseline)"}),
+    ("require-all", {"action": "store_true", "default": False,
+                     "help": "acceptance runs: exit 6 when the target is conformant but some"
+                             " MUST rules were not tested (their breaking side needs data)"}),
     # limits for a live instance (conformance.transport); a target file may set them per product
     ("rate-limit", {"metavar": "RATE",
                     "help": "at most this many requests per product, e.g. 5/s or 120/min"}),

@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from conformance import target_data
 from conformance.catalog import PRODUCTS, load_rules
 from conformance.contract_files import targets_dir
 from conformance.errors import UsageError
@@ -41,6 +42,9 @@ class RunSettings:
     baseline: dict | None = None  # the summary.json this run is compared with
     baseline_file: Path | None = None
     fail_on: str = "failures"  # "failures" | "new-failures": what makes the exit code 1
+    require_all: bool = False  # conformant with MUST rules not tested exits 6, not 0
+    # target data that cannot enable the rule it is there for (target_data.warnings)
+    data_warnings: tuple[str, ...] = ()
     # --rate-limit, --max-requests, --retry-after-max, --dry-run
     limits: RunLimits = field(default_factory=RunLimits)
     concurrency: int = 1  # requests in flight (conformance.suite.concurrency)
@@ -197,6 +201,7 @@ def build(
     waivers: str | None = None,
     baseline: str | None = None,
     fail_on: str = "failures",
+    require_all: bool = False,
     rate_limit: str | None = None,
     max_requests: int | None = None,
     retry_after_max: float | None = None,
@@ -234,6 +239,9 @@ def build(
         baseline=baseline_file.load(Path(baseline)) if baseline else None,
         baseline_file=Path(baseline).absolute() if baseline else None,
         fail_on=fail_on,
+        require_all=require_all,
+        data_warnings=tuple(w for name, product in loaded.products.items()
+                            for w in target_data.warnings(name, product.data)),
         limits=limits,
         concurrency=concurrency_of(concurrency, profile),
     )

@@ -78,9 +78,12 @@ def plan_lines(planned: list[dict]) -> list[str]:
         generated = sum(e.get("source") == "generated" for e in entries)
         if generated:
             lines.append(f"      generated cases: {generated}")
-        if entries[0].get("source") == "pre-flight":
+        preflight = sum(e.get("source") == "pre-flight" for e in entries)
+        if operation == "pre-flight":
             lines.append("      " + ", ".join(sorted({f"{e['method']} {e['url']}"
                                                        for e in entries})))
+        elif preflight:
+            lines.append(f"      pre-flight: {preflight}")
         touched = Counter(r for e in entries
                           for r in records_of(operation, json_body(e.get("body")), e["url"]))
         if touched:

@@ -1,24 +1,32 @@
-"""Verdict folding: MUST fails, SHOULD warns, untested skips, transport never fails a rule."""
+"""Verdict folding: MUST fails, SHOULD warns, a pass is earned on the breaking side, untested
+skips, transport never fails a rule, and a product that stops answering is inconclusive."""
 
 import pytest
 
 from conformance.catalog import load_rules
-from conformance.outcomes import Outcome, SourceKind, Status
+from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.verdict import (
     CONFORMANT,
+    EXIT_UNTESTED,
     INCONCLUSIVE,
     NON_CONFORMANT,
+    UNTESTED,
     fold_verdict,
     judge_rules,
     outcome_from_dict,
+    settle_answers,
     unknown_rule_ids,
+    untested_must,
+    verdict_exit_code,
+    verdict_line,
 )
 
 RULES = load_rules()
 
 
-def outcome(rule: str, status: Status, source: str = "s1", message: str = "") -> Outcome:
-    return Outcome(rule, status, SourceKind.SCENARIO, source, "op", message)
+def outcome(rule: str, status: Status, source: str = "s1", message: str = "",
+            breaking: bool = True) -> Outcome:
+    return Outcome(rule, status, SourceKind.SCENARIO, source, "op", message, breaking=breaking)
 
 
 def status_of(results, rule_id: str):
@@ -81,11 +89,75 @@ def test_transport_failures_are_inconclusive_never_failures():
     assert fold_verdict(results, {}) == INCONCLUSIVE
 
 
-def test_an_inconclusive_outcome_next_to_a_pass_does_not_spoil_the_rule():
-    extra = outcome("SMAT-UPSERT", Status.INCONCLUSIVE, "s2", "timeout")
+def test_an_inconclusive_outcome_is_never_outweighed_by_passes():
+    extra = outcome("SMAT-UPSERT", Status.INCONCLUSIVE, "s2", "no answer within the timeout")
     results = judge_rules(RULES, [*all_passed(), extra], {})
-    assert status_of(results, "SMAT-UPSERT").status == "passed"
+    rule = status_of(results, "SMAT-UPSERT")
+    assert rule.status == "inconclusive" and "timeout" in rule.reason
+    assert fold_verdict(results, {}) == INCONCLUSIVE
+
+
+def test_a_rule_held_only_on_its_accepting_side_is_not_tested_naming_the_enabling_key():
+    """Case 1 of issue 9: PO-NOT-AUTHORIZED decided by the accepting scenario alone."""
+    others = [o for o in all_passed() if o.rule_id != "PO-NOT-AUTHORIZED"]
+    accepting = outcome("PO-NOT-AUTHORIZED", Status.PASSED,
+                        "po-declared-credentials-are-accepted", breaking=False)
+    breaking_skipped = outcome(
+        "PO-NOT-AUTHORIZED", Status.SKIPPED, "po-low-privilege-credentials-are-refused",
+        "needs po.low_privilege_auth in the target file (refused not sent)")
+    results = judge_rules(RULES, [*others, accepting, breaking_skipped], {})
+    rule = status_of(results, "PO-NOT-AUTHORIZED")
+    assert rule.status == UNTESTED
+    assert "accepting side" in rule.reason and "po.low_privilege_auth" in rule.reason
+    assert untested_must(results) == ["PO-NOT-AUTHORIZED"]
     assert fold_verdict(results, {}) == CONFORMANT
+    assert verdict_line(CONFORMANT, 1) == "conformant, 1 MUST rule not tested"
+    assert verdict_line(NON_CONFORMANT, 2) == "non-conformant, 2 MUST rules not tested"
+    assert verdict_line(CONFORMANT, 0) == "conformant"
+    assert verdict_exit_code(CONFORMANT, 1, require_all=False) == 0
+    assert verdict_exit_code(CONFORMANT, 1, require_all=True) == EXIT_UNTESTED == 6
+    assert verdict_exit_code(NON_CONFORMANT, 1, require_all=True) == 1
+
+
+def test_a_rule_about_answers_passes_on_any_judged_answer():
+    assert RULES["GEP-STATUSCODE-IS-STRING"].about_answers
+    assert not RULES["PO-NOT-AUTHORIZED"].about_answers
+    accepting = outcome("GEP-STATUSCODE-IS-STRING", Status.PASSED, breaking=False)
+    others = [o for o in all_passed() if o.rule_id != "GEP-STATUSCODE-IS-STRING"]
+    assert status_of(judge_rules(RULES, [*others, accepting], {}),
+                     "GEP-STATUSCODE-IS-STRING").status == "passed"
+
+
+def _answer(status: Status, failure: str | None = None, at: str = "2026-01-01T00:00:01.000Z",
+            operation: str = "modifyPurchaseOrder") -> Outcome:
+    exchange = Exchange("POST", "http://127.0.0.1:1/service/v1/po/modify", {}, None,
+                        failure=failure, sent_at=at, transport_error=failure)
+    return Outcome("PO-EVERY-REQUEST-ANSWERED", status, SourceKind.SCENARIO, "s", operation,
+                   exchanges=[exchange] if failure else [], breaking=True)
+
+
+def test_an_unanswered_request_of_a_product_that_answers_others_fails_the_answer_rule():
+    outcomes = [_answer(Status.PASSED)] * 3 + [_answer(Status.FAILED, TransportFailure.NO_ANSWER)]
+    settled, lost = settle_answers(outcomes)
+    assert lost == {}
+    results = judge_rules(RULES, [*all_passed(), *settled], {})
+    assert status_of(results, "PO-EVERY-REQUEST-ANSWERED").status == "failed"
+    assert fold_verdict(results, lost) == NON_CONFORMANT
+
+
+def test_a_product_refused_from_some_point_on_is_lost_and_the_run_inconclusive():
+    outcomes = [_answer(Status.PASSED)] * 5 + [
+        _answer(Status.FAILED, TransportFailure.NO_ANSWER, "2026-01-01T00:00:03.500Z"),
+        _answer(Status.INCONCLUSIVE, TransportFailure.REFUSED, "2026-01-01T00:00:03.600Z"),
+        _answer(Status.INCONCLUSIVE, TransportFailure.REFUSED, "2026-01-01T00:00:04.000Z"),
+    ]
+    settled, lost = settle_answers(outcomes)
+    assert lost == {"po": "stopped answering at 2026-01-01T00:00:03.600Z after 5 answered"
+                          " requests: 3 requests lost"}
+    assert Status.FAILED not in {o.status for o in settled}
+    results = judge_rules(RULES, [*all_passed(), *settled], {})
+    assert status_of(results, "PO-EVERY-REQUEST-ANSWERED").status == "inconclusive"
+    assert fold_verdict(results, lost) == INCONCLUSIVE
 
 
 @pytest.mark.parametrize("outcomes", [[], [outcome("POR-MESSAGES", Status.SKIPPED)]])

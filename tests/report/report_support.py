@@ -52,6 +52,7 @@ def outcomes_for(rules: Mapping[str, Rule], statuses: Mapping[str, str]) -> list
                 message=message,
                 exchanges=exchanges,
                 case_id=f"{operation}-scenario:step 1",
+                breaking=True,
             )
         )
         if status == "passed":

@@ -108,11 +108,13 @@ def _comparable(report_dir) -> dict:
     document = json.loads(text)
     for key in ("durations", "started_at"):
         document.pop(key)
-    for rule in document["rules"]:
-        for failure in rule.get("failures", []):
-            for exchange in failure["exchanges"]:
-                exchange.pop("elapsed_ms")
-                exchange["response_headers"].pop("date", None)
+    exchanges = [e for rule in document["rules"] for failure in rule.get("failures", [])
+                 for e in failure["exchanges"]]
+    exchanges += [e for checks in document["preflight"].values() for e in checks["exchanges"]]
+    for exchange in exchanges:
+        exchange.pop("elapsed_ms")
+        exchange.pop("sent_at")
+        exchange["response_headers"].pop("date", None)
     return document
 
 

@@ -52,9 +52,12 @@ def test_passing_step_reports_each_rule_with_evidence():
                                                                   ["key"]]))])
     outcomes = run("por-documented-success-example-is-accepted", gep_target(), send)
     assert {o.status for o in outcomes} == {Status.PASSED}
-    assert {o.rule_id for o in outcomes} == set(BY_ID[
-        "por-documented-success-example-is-accepted"].rules)
-    assert all(o.source_kind is SourceKind.SCENARIO and o.exchanges for o in outcomes)
+    assert {o.rule_id for o in outcomes} == {*BY_ID[
+        "por-documented-success-example-is-accepted"].rules, "POR-EVERY-REQUEST-ANSWERED"}
+    answered = [o for o in outcomes if o.rule_id == "POR-EVERY-REQUEST-ANSWERED"]
+    assert len(answered) == 1 and answered[0].breaking
+    assert all(o.source_kind is SourceKind.SCENARIO and o.exchanges for o in outcomes
+               if o not in answered)
     assert send.calls[0]["json_body"]["model"][0]["key"] == "O-1"
     assert send.calls[0]["path"] == "/SmartInterfaceAPI/api/Order/PORStatus"
 
