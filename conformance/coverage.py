@@ -185,6 +185,8 @@ def judges_of_rules() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
             code[rule_id].append(where)
     for rule_id in ANSWERED_RULE_OF_OPERATION.values():
         fuzzed[rule_id].append(EVERY_REQUEST)
+        # judged where a request is sent, not by a judge: whether an answer came at all
+        code[rule_id] += ["scenarios.runner._Run.answered", "fuzz.unanswered"]
     return code, {r: sorted(set(names)) for r, names in fuzzed.items()}
 
 
