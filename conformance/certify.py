@@ -91,7 +91,7 @@ def _run_pytest(
         document = {} if args.dry_run else _complete_reports(
             args, target_file, base_url, seed, report_dir
         )
-        if default_dir:
+        if default_dir and not args.dry_run:  # a dry run leaves the last real run's reports
             run_settings.copy_to_latest(report_dir)
     if status == pytest.ExitCode.USAGE_ERROR:
         return EXIT_USAGE

@@ -197,6 +197,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run, _RUN = _RUN, None
     if run is None or _is_worker(config):
         return
+    if run.limits.dry_run:  # a plan, not a run: no verdict files, reports/latest left alone
+        return
     certification = config.pluginmanager.get_plugin("conformance-certification")
     if certification is not None:
         certification.complete_reports("the run stopped before its session ended")

@@ -4,6 +4,8 @@ never exceeded and what it left out is not tested."""
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from hostile_server import Forward
@@ -83,3 +85,22 @@ def test_the_budget_is_never_exceeded_and_the_rest_is_not_tested(tmp_path, hosti
     budget = [r for r in document["rules"] if "request budget" in r.get("reason", "")]
     assert budget and all(r["status"] == "skipped" for r in budget)
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_dry_run_writes_no_verdict_and_leaves_reports_latest_alone(tmp_path):
+    """A plan is not a run: no summary, JUnit or verdict, and the last real run's reports stay
+    the ones `--baseline reports/latest/summary.json` reads."""
+    latest = tmp_path / "reports" / "latest"
+    latest.mkdir(parents=True)
+    for name in ("summary.json", "junit.xml", "report.html"):
+        (latest / name).write_text(f"the last real run's {name}", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance.cli", "run", "--profile", "smoke", "--api", "gep",
+         "--dry-run"], capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "total: " in done.stdout
+    for name in ("summary.json", "junit.xml", "report.html"):
+        assert (latest / name).read_text(encoding="utf-8") == f"the last real run's {name}"
+    runs = [d for d in (tmp_path / "reports").iterdir() if d.name != "latest"]
+    assert [d.name for d in runs if (d / "summary.json").exists()] == []
+    assert all((d / "dry-run.txt").is_file() for d in runs)
