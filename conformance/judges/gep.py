@@ -66,6 +66,20 @@ def sent_keys(ctx: Context) -> list[str]:
             if isinstance(i, dict) and i.get(name) not in (None, "")]
 
 
+def _as_sent(ctx: Context, folded) -> str:
+    """Folded keys in JSON notation, each written as the request (or else the answer) had it."""
+    items = ctx.sent.get("model") if isinstance(ctx.sent, dict) else ctx.sent
+    name = KEY_FIELD[ctx.operation]
+    raw = [i.get(name) for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+    body = envelope(ctx)
+    raw += [e.get("key") for n in ("successDetails", "errorDetails") for e in _entries(body, n)
+            if isinstance(e, dict)]
+    spelled: dict[str, object] = {}
+    for key in raw:
+        spelled.setdefault(fold_key(key), key)
+    return shown([spelled.get(key, key) for key in folded])
+
+
 def _items_without_key(ctx: Context) -> bool:
     items = ctx.sent.get("model") if isinstance(ctx.sent, dict) else ctx.sent
     name = KEY_FIELD[ctx.operation]
@@ -180,7 +194,8 @@ def gep_envelope(ctx: Context) -> Failure | None:
                if not isinstance(e, dict) or "key" not in e]
     if not (missing or wrong or keyless):
         return None
-    return Failure(f"missing {missing}, wrong type {wrong}, successDetails entries without key "
+    return Failure(f"missing {shown(missing)}, wrong type {shown(wrong)}, successDetails entries "
+                   "without key "
                    f"{shown(keyless)}", documented)
 
 
@@ -217,7 +232,8 @@ def gep_success_keys_equal_sent(ctx: Context) -> Failure | None:
     got, sent = sorted(set(success_keys(ctx))), sorted(set(sent_keys(ctx)))
     if got == sent:
         return None
-    return Failure(f"successDetails keys {got}", f"one successDetails key per key sent: {sent}")
+    return Failure(f"successDetails keys {_as_sent(ctx, got)}",
+                   f"one successDetails key per key sent: {_as_sent(ctx, sent)}")
 
 
 @judge("gep_success_keys_were_sent", "gep")
@@ -230,8 +246,8 @@ def gep_success_keys_were_sent(ctx: Context) -> Failure | None:
     stray = sorted(set(success_keys(ctx)) - allowed)
     if not stray:
         return None
-    return Failure(f"successDetails keys {stray} that were not sent",
-                   f"only keys the request sent: {sent_keys(ctx)}")
+    return Failure(f"successDetails keys {_as_sent(ctx, stray)} that were not sent",
+                   f"only keys the request sent: {_as_sent(ctx, sent_keys(ctx))}")
 
 
 @judge("gep_no_key_both", "gep")
@@ -239,7 +255,8 @@ def gep_no_key_both(ctx: Context) -> Failure | None:
     both = sorted(set(success_keys(ctx)) & set(error_keys(ctx)))
     if not both:
         return None
-    return Failure(f"keys {both} in successDetails and errorDetails", "each key in one list only")
+    return Failure(f"keys {_as_sent(ctx, both)} in successDetails and errorDetails",
+                   "each key in one list only")
 
 
 @judge("batch_outcome", "gep")
@@ -253,12 +270,13 @@ def batch_outcome(ctx: Context) -> Failure | None:
     invalid = {fold_key(k) for k in ctx.args.get("invalid", [])}
     either = {fold_key(k) for k in ctx.args.get("either", [])}
     listed = set(success_keys(ctx))
-    documented = (f"successDetails holding every valid key {sorted(valid)} and no invalid key "
-                  f"{sorted(invalid)}, or the whole batch rejected")
+    documented = (f"successDetails holding every valid key {_as_sent(ctx, sorted(valid))} and no "
+                  f"invalid key {_as_sent(ctx, sorted(invalid))}, or the whole batch rejected")
     if listed & invalid or listed - set(sent_keys(ctx)):
-        return Failure(f"successDetails keys {sorted(listed)}", documented)
+        return Failure(f"successDetails keys {_as_sent(ctx, sorted(listed))}", documented)
     if listed and not valid <= listed:
-        return Failure(f"partial success without {sorted(valid - listed)}", documented)
+        return Failure(f"partial success without {_as_sent(ctx, sorted(valid - listed))}",
+                       documented)
     whole_rejection = (invalid or either) and is_rejection(ctx)
     if not listed and valid and not whole_rejection:
         return Failure(ctx.answer.brief(), documented)

@@ -108,7 +108,7 @@ def po_echoes_present(ctx: Context) -> Failure | None:
         if any(numbers.values()) and all(_filled(item.get(n)) is None for n in _ECHOED):
             missing.append("poInternalNumber/poExternalNumber")
         if missing:
-            return Failure(f"a PoServiceResponse without {missing}",
+            return Failure(f"a PoServiceResponse without {shown(missing)}",
                            "poInternalNumber, poExternalNumber, sourceTxnId, processStatus")
     return None
 

@@ -94,7 +94,7 @@ def value_holds_sent_events(ctx: Context) -> Failure | None:
     missing = [_name(e) for e in identified if not matches(_events(ctx), e)]
     if not missing:
         return None
-    return Failure(f"value without the events {missing}", "value holding every event sent")
+    return Failure(f"value without the events {shown(missing)}", "value holding every event sent")
 
 
 @judge("event_present_once", "smat")

@@ -352,3 +352,17 @@ def test_an_odd_charset_is_read_not_raised(content_type):
     other answer: never a suite error."""
     answer = Answer.of(_requests_response(200, content_type, b"not json"))
     assert answer.text == "not json"
+
+
+def test_key_messages_use_json_notation_and_the_keys_as_sent():
+    """A stray success key is named in JSON notation, and the keys sent as the request wrote
+    them (the comparison folds case and blanks; the message does not)."""
+    from conformance.judges import evaluate
+
+    answer = Answer.of(_requests_response(
+        200, "application/json", raw(envelope(successes=("1",)))))
+    ctx = Context("gep", "updateContactInterfaceStatus", answer,
+                  [{"clientContactCode": "CC-2017.023662", "interfaceStatus": "Success"}])
+    failure = evaluate("gep_success_keys_were_sent", ctx)
+    assert failure.received == 'successDetails keys ["1"] that were not sent'
+    assert failure.documented == 'only keys the request sent: ["CC-2017.023662"]'
