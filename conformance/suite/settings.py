@@ -91,10 +91,13 @@ def timestamped_report_dir(root: Path = Path("reports")) -> Path:
     """reports/<UTC timestamp>/, never one that exists already."""
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     candidate, n = root / stamp, 1
-    while candidate.exists():
-        n += 1
-        candidate = root / f"{stamp}-{n}"
-    return candidate
+    while True:  # made here, atomically: two runs started in the same second get two folders
+        try:
+            candidate.mkdir(parents=True)
+            return candidate
+        except FileExistsError:
+            n += 1
+            candidate = root / f"{stamp}-{n}"
 
 
 REPORT_FILES = ("summary.json", "junit.xml", "report.html")
@@ -172,8 +175,9 @@ def check_options(
     starts (a waiver file is checked against `target_name` when it is given)."""
     parse_api(api)
     parse_rate(rate_limit)
-    if max_requests is not None and max_requests < 0:
-        raise UsageError(f"--max-requests {max_requests}: give a number of requests, 0 or more")
+    if max_requests is not None and max_requests < 1:  # as a target file's max_requests
+        raise UsageError(f"--max-requests {max_requests}: give a number of requests, 1 or more "
+                         "(--dry-run sends none)")
     if retry_after_max is not None and retry_after_max < 0:
         raise UsageError(f"--retry-after-max {retry_after_max:g}: give 0 or more seconds")
     concurrency_of(concurrency, PROFILES[0])

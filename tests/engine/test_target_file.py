@@ -218,3 +218,11 @@ def test_tls_verification_off_and_client_certificates(write_target, tmp_path):
     session = po.session()
     assert session.verify is False
     assert session.cert == (str(tmp_path / "client.pem"), str(tmp_path / "client.key"))
+
+
+def test_default_report_dirs_of_runs_started_in_the_same_second_differ(tmp_path):
+    """Each call makes its folder: a second run in the same second never writes into the first's."""
+    from conformance.suite.settings import timestamped_report_dir
+
+    first, second = timestamped_report_dir(tmp_path), timestamped_report_dir(tmp_path)
+    assert first != second and first.is_dir() and second.is_dir()
