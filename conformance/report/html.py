@@ -20,9 +20,7 @@ from conformance.catalog import load_rules
 from conformance.report import changes, evidence, matrix
 
 SHOWN_IDS = 12  # failing rule ids linked from the verdict banner
-SHOWN_PER_ITEM = 10  # failed judgements rendered in one test row; summary.json has the count
 FULL_PER_RULE = 1  # failures of a rule shown with their exchanges under Failures and evidence
-ROW_EVIDENCE_PER_RULE = 1  # failed judgements of one rule shown in full over all test rows
 
 
 @cache
@@ -219,30 +217,6 @@ def written_html(written: Mapping | None) -> str:
             f'{"".join(parts)}</div>')
 
 
-def item_evidence(outcomes: list[Mapping]) -> str:
-    """The failed judgements of one test item with their evidence; judgements of one exchange
-    (one answer often breaks several rules) are shown once, under all their rules."""
-    rules = load_rules()
-    grouped: dict[tuple, list[Mapping]] = {}
-    for outcome in (o for o in outcomes if o.get("status") == "failed"):
-        curls = tuple(e.get("curl") for e in outcome.get("exchanges") or [])
-        key = (outcome.get("case_id"), curls)  # one exchange, shown once under all its rules
-        grouped.setdefault(key, []).append(outcome)
-    parts = []
-    for same in list(grouped.values())[:SHOWN_PER_ITEM]:
-        headings = []
-        for outcome in same:
-            rule = rules.get(outcome["rule_id"])
-            cited = f" ({rule.level}) · {rule.source.citation()}" if rule else ""
-            said = outcome.get("message") or ""
-            other = f" — {said}" if said and said != same[0].get("message") else ""
-            headings.append(outcome["rule_id"] + cited + other)
-        parts.append(evidence.failure_html(same[0]["rule_id"], same[0], headings))
-    if len(grouped) > SHOWN_PER_ITEM:
-        parts.append(f'<p class="note">… and {len(grouped) - SHOWN_PER_ITEM} more</p>')
-    return "".join(parts)
-
-
 class HtmlReport:
     """pytest-html hooks of a certification run; `summary(session)` returns the session's final
     summary document (pytest-html asks from its own sessionfinish, maybe before the run's).
@@ -253,7 +227,6 @@ class HtmlReport:
 
     def __init__(self, summary: Callable[[pytest.Session], dict | None], target):
         self._summary, self._target = summary, target
-        self._shown: Counter = Counter()  # rule id -> failed judgements shown in test rows
 
     def _safe(self, html: str) -> str:
         return self._target.redactor().text(html) or ""
@@ -283,11 +256,13 @@ class HtmlReport:
 
     def pytest_html_results_table_header(self, cells) -> None:
         cells.insert(2, "<th>Failed rules</th>")
+        cells[:] = [c for c in cells if ">Links<" not in c]  # we attach no links: no empty column
 
     def pytest_html_results_table_row(self, report, cells) -> None:
         outcomes = getattr(report, "conformance_outcomes", None) or []
         failed = dict.fromkeys(o["rule_id"] for o in outcomes if o.get("status") == "failed")
         cells.insert(2, f'<td class="col-rules">{escape(", ".join(failed))}</td>')
+        cells[:] = [c for c in cells if 'class="col-links"' not in c]
 
     def pytest_html_results_table_html(self, report, data) -> None:
         """A failure is shown once, as its evidence card: not again as pytest's raw log (the
@@ -298,21 +273,27 @@ class HtmlReport:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """A failed item's evidence as an HTML extra: pytest-html (trylast) shows it in the row."""
+        """A failed item's row names its failed rules, each linked to its evidence card under
+        "Failures and evidence": a failure is shown in full once, in the page's own section."""
         outcomes = getattr(report, "conformance_outcomes", None) or []
         failed = [o for o in outcomes if o.get("status") == "failed"]
         if report.when != "call" or not failed:
             return
-        # evidence is bounded: the first failing cases of each rule in full, the rest counted
-        fresh = [o for o in failed if self._shown[o["rule_id"]] < ROW_EVIDENCE_PER_RULE]
-        if not fresh:  # every failed row shows at least its first failure as a card
-            fresh = [o for o in failed if o.get("case_id") == failed[0].get("case_id")][:1]
-        for outcome in fresh:
-            self._shown[outcome["rule_id"]] += 1
-        html = item_evidence(fresh)
-        if len(fresh) < len(failed):
-            rules = ", ".join(dict.fromkeys(o["rule_id"] for o in failed if o not in fresh))
-            html += (f'<p class="note">{len(failed) - len(fresh)} more failed judgement(s) of'
-                     f" {escape(rules)}: the first cases of each rule are shown in full above"
-                     " and under Failures and evidence; summary.json counts them all</p>")
+        rules = load_rules()
+        first: dict[str, Mapping] = {}
+        count: Counter = Counter()
+        for outcome in failed:
+            first.setdefault(outcome["rule_id"], outcome)
+            count[outcome["rule_id"]] += 1
+        lines = []
+        for rule_id, outcome in first.items():
+            rule = rules.get(rule_id)
+            level = f" ({rule.level})" if rule else ""
+            said = (outcome.get("message") or "")[:300]
+            lines.append(
+                f'<p class="failure-ref"><a href="#evidence-{escape(rule_id)}">'
+                f"{escape(rule_id)}</a>{level} · {count[rule_id]} failed judgement(s): "
+                f"{escape(said)}</p>"
+            )
+        html = "".join(lines)
         report.extras = [*getattr(report, "extras", []), extras.html(self._safe(html))]

@@ -35,6 +35,8 @@ def test_no_pytest_html_boilerplate_is_shown(failing_run):
     assert _blob(failing_run.html)["environment"] == {}
     assert "#environment-header, #environment, #title + p { display: none; }" in css
     assert ".filters input[disabled], .filters input[disabled] + span { display: none; }" in css
+    assert ".summary .run-count, .summary p.filter { display: none; }" in css
+    assert "<th>Links</th>" not in failing_run.html
 
 
 def test_each_failure_appears_once_as_its_evidence_card(failing_run):
@@ -43,7 +45,13 @@ def test_each_failure_appears_once_as_its_evidence_card(failing_run):
     assert failed
     for row in failed:
         assert row["log"] == ""  # not the JUnit text again
-        assert any('class="failure"' in extra.get("content", "") for extra in row["extras"])
+        # a link to the rule's card, not the card again
+        contents = " ".join(extra.get("content", "") for extra in row["extras"])
+        assert 'href="#evidence-' in contents and 'class="failure"' not in contents
+    page = failing_run.html
+    for rule in failing_run.summary["rules"]:
+        if rule["status"] == "failed":
+            assert page.count(f'id="evidence-{rule["id"]}"') == 1
 
 
 def test_every_message_is_json_notation_without_its_own_rule_id(failing_run):
