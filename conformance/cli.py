@@ -29,18 +29,26 @@ def _rules_main(args: argparse.Namespace) -> int:
     return 0
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a wrong option is one line naming it and where the help is, exit 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see: {self.prog} --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from conformance import certify
     from conformance.mock import cli as mock_cli
     from conformance.selftest import command as selftest_command
 
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="conformance",
         description="Certify GEP SMART, PO-service and Smart Materials targets"
         " against their vendor documents.",
     )
     parser.add_argument("--version", action="version", version=f"conformance {__version__}")
-    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB",
+                                  parser_class=_OneLineParser)
 
     run = verbs.add_parser("run", help="certify a target (the embedded mock when none is named)")
     certify.add_arguments(run)

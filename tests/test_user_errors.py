@@ -72,3 +72,15 @@ def test_a_report_dir_that_cannot_be_created_is_one_line(capsys):
         + " — choose a directory you can write to"
     ]
     assert "certifying" not in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--profile", "bogus"], ["run", "--max-requests", "abc"], ["bogus"],
+    ["mock", "--port", "x"],
+])
+def test_a_malformed_option_is_one_line_naming_the_help(argv, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    _, err = capsys.readouterr()
+    assert len(err.strip().splitlines()) == 1 and "--help" in err and "usage:" not in err
