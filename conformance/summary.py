@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from conformance import __version__
+from conformance.catalog import PRODUCT_OF_OPERATION, PRODUCTS
 from conformance.contract_files import specs_dir
 from conformance.outcomes import Outcome
 from conformance.report import baseline as baseline_diff
@@ -205,9 +206,15 @@ def screen_lines(document: dict) -> list[str]:
         f" · seed {document['seed']}",
     ]
     products = document["target"]["products"]
-    ran = [p for p in products if p not in document["unreachable"]]
+    # a product ran when some judgement of one of its operations was made (an interrupted or
+    # stopped run may have selected a product and sent it nothing)
+    touched = {PRODUCT_OF_OPERATION.get(operation) for rule in rules if rule.get("decided_by")
+               for operation in rule.get("operations", [])}
+    ran = [p for p in products if p not in document["unreachable"] and p in touched]
     left_out = [f"{p} (unreachable)" for p in document["unreachable"]]
-    left_out += [p for p in ("gep", "po", "smat") if p not in products]
+    left_out += [f"{p} (nothing judged)" for p in products
+                 if p not in document["unreachable"] and p not in touched]
+    left_out += [p for p in PRODUCTS if p not in products]
     lines.append(
         f"  products run: {', '.join(ran) or 'none'}"
         + (f"; not run: {', '.join(left_out)}" if left_out else "")

@@ -198,3 +198,18 @@ def test_a_json_fragment_quote_reads_as_code_and_a_sentence_as_a_quotation():
     assert matrix.quote_html(None) == ""
 
 
+
+
+def test_the_screen_names_a_selected_product_nothing_was_judged_for(make_document):
+    """An interrupted run may select every product and send nothing: it says so."""
+    from conformance import summary as summary_module
+
+    document = make_document({"PO-ERRORS-SHAPE": "failed"})
+    for rule in document["rules"]:
+        if rule["operations"] != ["modifyPurchaseOrder"]:
+            rule["decided_by"] = []  # nothing reached the other products
+    line = next(x for x in summary_module.screen_lines(document) if "products run:" in x)
+    selected = document["target"]["products"]
+    assert line.startswith("  products run: po")
+    for product in (p for p in selected if p != "po"):
+        assert f"{product} (nothing judged)" in line
