@@ -164,6 +164,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if stopped and items:
         config.hook.pytest_deselected(items=list(items))
         items[:] = []
+    if _RUN.concurrency > 1 and not _RUN.limits.dry_run and not _is_worker(config):
+        # the pool runs the scenarios from the start: generate the cases meanwhile
+        # (conformance.suite.concurrency, "Order of items")
+        items.sort(key=lambda item: item.name.startswith("test_scenario["))
 
 
 def _in_suite(item: pytest.Item) -> bool:

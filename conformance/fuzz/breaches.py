@@ -54,10 +54,40 @@ def _validator(operation_id: str, media_type: str) -> jsonschema.Draft202012Vali
         quote(p.replace("~", "~0").replace("/", "~1"), safe="~")
         for p in ("paths", path, method, "requestBody", "content", media_type, "schema")
     )
+    spec = load_spec(product)
+    schema = operation["requestBody"]["content"][media_type].get("schema", {})
+    try:  # every generated body is validated: no $ref to resolve each time
+        return jsonschema.Draft202012Validator(_inlined(schema, spec))
+    except _Recursive:
+        pass
     registry = Registry().with_resource(
-        _URN, Resource.from_contents(load_spec(product), default_specification=DRAFT202012)
+        _URN, Resource.from_contents(spec, default_specification=DRAFT202012)
     )
     return jsonschema.Draft202012Validator({"$ref": f"{_URN}#/{pointer}"}, registry=registry)
+
+
+class _Recursive(Exception):
+    """A `$ref` that cannot be inlined: recursive, or not local to the spec."""
+
+
+def _inlined(node, spec: dict, seen: tuple[str, ...] = ()):
+    """The schema with its local `$ref`s replaced by what they point to (siblings kept beside
+    it under allOf); raises _Recursive for a recursive or non-local reference."""
+    if isinstance(node, list):
+        return [_inlined(v, spec, seen) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return {key: _inlined(value, spec, seen) for key, value in node.items()}
+    if not ref.startswith("#/") or ref in seen:
+        raise _Recursive(ref)
+    target = spec
+    for part in ref[2:].split("/"):
+        target = target[part.replace("~1", "/").replace("~0", "~")]
+    resolved = _inlined(target, spec, (*seen, ref))
+    rest = {k: _inlined(v, spec, seen) for k, v in node.items() if k != "$ref"}
+    return {**rest, "allOf": [*rest.get("allOf", []), resolved]} if rest else resolved
 
 
 def _is_latitude(error: jsonschema.ValidationError) -> bool:

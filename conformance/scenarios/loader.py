@@ -154,13 +154,31 @@ def generated_scenarios(files: dict[str, Any], path: Path | None = None) -> list
     return [_scenario(data, path, generated=True) for data in expanded]
 
 
+def _stamp(paths: list[Path]) -> tuple:
+    """What identifies the files' content for the memo: path, size and modification time."""
+    return tuple((str(p), st.st_size, st.st_mtime_ns) for p in paths if (st := p.stat()))
+
+
+_loaded: dict[tuple, list[Scenario]] = {}
+
+
 def load_scenarios(directory: Path | None = None) -> list[Scenario]:
     """Every scenario, sorted by operation then id; duplicate ids are an error.
 
     Without `directory`: the files of specs/scenarios/ and the scenarios that
-    specs/scenario-families.yaml expands to. With one: the files under it only.
+    specs/scenario-families.yaml expands to. With one: the files under it only. Read and
+    validated once per process while the files stay as they are (pre-flight, collection and
+    selection all ask); a changed file is read again. Scenarios are frozen; the list is a copy.
     """
     paths = sorted((directory or scenarios_dir()).glob("*/*.yaml"))
+    key = (directory is None, _stamp(paths + ([families_path()] if directory is None else [])))
+    if key not in _loaded:
+        _loaded.clear()  # one set of files at a time: tests write scenarios to temp folders
+        _loaded[key] = _load(paths, directory)
+    return list(_loaded[key])
+
+
+def _load(paths: list[Path], directory: Path | None) -> list[Scenario]:
     raw = {p: _read(p) for p in paths}
     scenarios = [_scenario(data, p) for p, data in raw.items()]
     if directory is None:

@@ -34,9 +34,19 @@ from conformance.verdict import (
 def settle_report(report: pytest.TestReport, outcomes: list[Outcome], run, item) -> None:
     """Attach the outcomes (as JSON) and make the item fail/skip the way its outcomes say."""
     redactor = run.target.redactor()
+    masked: dict[int, dict] = {}  # the judges of one case share its exchange: mask it once
+
+    def plain(outcome: Outcome) -> dict:
+        data = outcome.to_dict()
+        for exchange, as_dict in zip(outcome.exchanges, data["exchanges"], strict=True):
+            if id(exchange) not in masked:
+                masked[id(exchange)] = redactor.data(as_dict)
+        data["exchanges"] = [masked[id(e)] for e in outcome.exchanges]
+        return {k: v if k == "exchanges" else redactor.data(v) for k, v in data.items()}
+
     # plain JSON values (no enums): execnet carries them from xdist workers
     report.conformance_outcomes = json.loads(
-        json.dumps([redactor.data(o.to_dict()) for o in outcomes], default=str)
+        json.dumps([plain(o) for o in outcomes], default=str)
     )
     if not report.passed or not outcomes:
         return

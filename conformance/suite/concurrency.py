@@ -11,7 +11,12 @@ profile's ~1,450 requests last minutes. One pool of N threads sends for the whol
   realism pass too: it is seeded per body); each case is handed to the pool as soon as it is
   generated, after the earlier cases naming the same stateful record
   (`records.case_record_keys`: a Smart Materials event), and when generation ends its answers
-  are judged on the item's thread in generation order.
+  are judged on the item's thread in generation order. A case waiting for earlier ones holds no
+  pool thread (it is handed to the pool when they are done).
+- **Order of items**: with a pool, the fuzz items run before the scenario items, so the main
+  thread generates cases while the scenarios (started first, first in the pool's queue) run;
+  a scenario item then only collects what its scenario produced. Serial runs keep the
+  collection order (scenarios first, so a request budget goes to them first).
 
 Every request still goes through `ProductTarget.session(privilege)`, one session per thread, so
 the transport policy of that layer (rate limit, request budget) holds for the pool as a whole.
@@ -22,7 +27,7 @@ items one by one (a worker sees its items one at a time) and pools its generated
 import random
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from conformance import fuzz
 from conformance.outcomes import Outcome
@@ -100,10 +105,39 @@ class Sender:
             future.set_result(send(*args))
             return future
         earlier = [self._last_send[k] for k in keys if k in self._last_send]
-        future = self._pool.submit(_after, earlier, send, *args)
+        future = self._after(earlier, send, *args)
         for key in keys:
             self._last_send[key] = future
         return future
+
+    def _after(self, earlier: list[Future], send: Callable, *args) -> Future:
+        """A future of `send(*args)`, handed to the pool once every `earlier` future is done.
+        No thread waits meanwhile: a case queued behind others for one record holds no pool
+        thread, so a long chain cannot starve the cases that name no record."""
+        result: Future = Future()
+
+        def start() -> None:
+            try:
+                self._pool.submit(_settle, result, send, *args)
+            except RuntimeError:  # the pool was shut down (close): the case is dropped
+                result.cancel()
+
+        waiting = [f for f in earlier if not f.done()]
+        if not waiting:
+            start()
+            return result
+        left, lock = [len(waiting)], threading.Lock()
+
+        def one_done(_: Future) -> None:
+            with lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if last:
+                start()
+
+        for predecessor in waiting:
+            predecessor.add_done_callback(one_done)
+        return result
 
     def close(self) -> None:
         """Stop starting scenarios, drop queued sends, wait for those in flight."""
@@ -112,9 +146,13 @@ class Sender:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _after(earlier: list[Future], send: Callable, *args):
-    wait(earlier)
-    return send(*args)
+def _settle(result: Future, send: Callable, *args) -> None:
+    if not result.set_running_or_notify_cancel():
+        return
+    try:
+        result.set_result(send(*args))
+    except BaseException as error:  # the item re-raises it when it judges the case
+        result.set_exception(error)
 
 
 class CaseBatch:
