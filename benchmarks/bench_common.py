@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
+from conformance.summary import comparable  # noqa: E402, F401  (re-exported for the scripts)
+
 
 def machine_line() -> str:
     """Date, CPU count and model, load average: printed before every benchmark's figures."""
@@ -81,17 +83,6 @@ def conformance_run(*argv: str, env: dict | None = None) -> tuple[float, int, st
 
 def summary(report_dir: Path) -> dict:
     return json.loads((Path(report_dir) / "summary.json").read_text(encoding="utf-8"))
-
-
-def comparable(document: dict) -> dict:
-    """A summary.json without times, ports and report paths (what differs between two runs)."""
-    varying = ("durations", "started_at", "reports")
-    text = json.dumps({k: v for k, v in document.items() if k not in varying}, sort_keys=True)
-    text = re.sub(r'"elapsed_ms": [0-9.]+', '"elapsed_ms": 0', text)
-    text = re.sub(r'"sent_at": "[^"]*"', '"sent_at": ""', text)  # when a request was sent
-    text = re.sub(r'"date": "[^"]*"', '"date": ""', text)  # the answer's Date header
-    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
-    return json.loads(text)
 
 
 def median(values: list[float]) -> float:

@@ -4,8 +4,9 @@ latency per request, one request at a time against --concurrency 8 and 16.
     .venv/bin/python benchmarks/latency_bound.py [--latency-ms 50,100,300]
                                                  [--concurrency 1,8,16] [--seed 1]
 
-The target is `benchmarks/latency_target.py` (the mock app behind an asyncio delay, in its own
-process, fresh for every run so that every run meets the seed data). Prints, per latency and
+The target is `conformance mock --latency-ms N` (the mock app behind an asyncio delay,
+`conformance/mock/latency.py`, in its own process, fresh for every run so that every run meets
+the seed data). Prints, per latency and
 concurrency, the wall time, the verdict and whether summary.json equals the serial run's (times,
 ports and report paths aside). Target: 100 ms, <= 25 s wall, same verdict as serial. The first
 concurrency listed is the reference the others are compared with (put 1 first).
@@ -18,7 +19,6 @@ from pathlib import Path
 
 from bench_common import (
     PYTHON,
-    ROOT,
     comparable,
     conformance_run,
     demo_environment,
@@ -64,7 +64,7 @@ def main() -> int:
             reference = None
             for concurrency in _numbers(args.concurrency):
                 process, base_url = start_process(
-                    [PYTHON, str(ROOT / "benchmarks" / "latency_target.py"),
+                    [PYTHON, "-m", "conformance.cli", "mock", "--port", "0",
                      "--latency-ms", str(latency)])
                 report_dir = Path(scratch) / f"{latency}-{concurrency}"
                 try:

@@ -6,6 +6,7 @@ a whole, so no secret can reach the file whatever a scenario or check put in a m
 
 import hashlib
 import json
+import re
 import textwrap
 import time
 from collections import Counter
@@ -272,3 +273,18 @@ def screen_lines(document: dict) -> list[str]:
         f" · report: {document['reports']['html']} (junit.xml, summary.json beside it)"
     )
     return lines
+
+
+def comparable(document: dict) -> dict:
+    """A summary.json without what differs between two runs of one target at one seed, so
+    they can be compared whole: durations, start time, report paths, each exchange's send time
+    and elapsed time, the answer's Date header, loopback ports (a mock on a free port)."""
+    varying = ("durations", "started_at", "reports")
+    text = json.dumps({k: v for k, v in document.items() if k not in varying}, sort_keys=True)
+    for report_path in sorted((document.get("reports") or {}).values(), key=len, reverse=True):
+        text = text.replace(json.dumps(str(report_path))[1:-1], "REPORTS")
+    text = re.sub(r'"elapsed_ms": [0-9.]+', '"elapsed_ms": 0', text)
+    text = re.sub(r'"sent_at": "[^"]*"', '"sent_at": ""', text)
+    text = re.sub(r'"date": "[^"]*"', '"date": ""', text)
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+    return json.loads(text)

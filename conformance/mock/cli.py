@@ -33,6 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="which correct target to be (latitude choices and seed data)",
     )
     parser.add_argument(
+        "--latency-ms",
+        type=latency_ms,
+        default=0.0,
+        metavar="MS",
+        help="wait MS milliseconds before answering each request (a latency-bound target)",
+    )
+    parser.add_argument(
         "--list-faults",
         action="store_true",
         help="list the faults with the rule each breaks, then exit",
@@ -44,6 +51,17 @@ def port_number(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is no port (0-65535; 0 picks a free one)")
     return int(text)
+
+
+def latency_ms(text: str) -> float:
+    """argparse type: milliseconds, 0 to 60,000."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 60_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is no latency (0 to 60000 milliseconds)")
+    return value
 
 
 def list_faults() -> int:
@@ -60,7 +78,8 @@ def main(args: argparse.Namespace) -> int:
     from conformance.mock.server import start_in_thread  # uvicorn only when serving
 
     try:
-        mock = start_in_thread(args.host, args.port, faults=tuple(args.fault), variant=args.variant)
+        mock = start_in_thread(args.host, args.port, faults=tuple(args.fault),
+                               variant=args.variant, latency_ms=args.latency_ms)
     except UnknownFault as error:
         print(f"conformance mock: {error} (see --list-faults)", file=sys.stderr)
         return EXIT_USAGE
@@ -74,6 +93,8 @@ def main(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     faults = f" with faults {', '.join(args.fault)}" if args.fault else ""
+    if args.latency_ms:
+        faults += f", {args.latency_ms:g} ms latency per request"
     print(f"{mock.base_url}", flush=True)
     print(
         f"conformance mock ({args.variant}{faults}) serving; Ctrl-C stops it\n"

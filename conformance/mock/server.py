@@ -78,6 +78,12 @@ def serve_in_thread(app, host: str = "127.0.0.1", port: int = 0) -> RunningMock:
 
 
 def start_in_thread(host: str = "127.0.0.1", port: int = 0, faults=(),
-                    variant: str = "reference") -> RunningMock:
-    """Start a fresh mock (own state) with the given faults and latitude variant."""
-    return serve_in_thread(create_app(faults=faults, variant=variant), host, port)
+                    variant: str = "reference", latency_ms: float = 0) -> RunningMock:
+    """Start a fresh mock (own state) with the given faults and latitude variant; with
+    `latency_ms`, every request waits that long first (`mock.latency`)."""
+    app = create_app(faults=faults, variant=variant)
+    if latency_ms:
+        from conformance.mock.latency import Delayed
+
+        app = Delayed(app, latency_ms / 1000)
+    return serve_in_thread(app, host, port)

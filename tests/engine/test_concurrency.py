@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -16,15 +15,13 @@ from run_helpers import summary_of
 from conformance import mock
 from conformance.contract_files import targets_dir
 from conformance.mock.app import create_app
+from conformance.mock.latency import Delayed
 from conformance.mock.server import serve_in_thread
 from conformance.scenarios import load_scenarios
 from conformance.scenarios.records import case_record_keys, groups, record_keys
 from conformance.suite.concurrency import Sender
+from conformance.summary import comparable
 from conformance.target import load_target
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench_common import comparable  # benchmarks/ is no package
-from latency_target import Delayed
 
 
 def _run(*argv: str, env: dict | None = None) -> subprocess.Popen:

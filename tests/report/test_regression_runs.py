@@ -3,12 +3,13 @@
 Each compares with the session's failing run (conftest `failing_run`: the mock's PO answers 202).
 """
 
-import json
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from run_support import FAILING_ARGS, RULE, conformance_run, output_of, rule_of, summary_of
+
+from conformance.summary import comparable
 
 pytestmark = pytest.mark.slow
 EXPIRED, STALE = "PO-ERRORS-SHAPE", "PO-ECHOES-PRESENT"
@@ -101,21 +102,7 @@ def test_a_bad_waiver_file_stops_the_run_before_any_request(tmp_path):
 
 def _comparable(report_dir) -> dict:
     """summary.json without what differs between any two runs: times, ports, directories."""
-    document = summary_of(report_dir)
-    base = document["target"]["products"]["po"]["base_url"]
-    text = json.dumps(document).replace(base, "BASE").replace(str(report_dir), "DIR")
-    text = text.replace(document["written"]["run_marker"], "MARKER")  # new for every run
-    document = json.loads(text)
-    for key in ("durations", "started_at"):
-        document.pop(key)
-    exchanges = [e for rule in document["rules"] for failure in rule.get("failures", [])
-                 for e in failure["exchanges"]]
-    exchanges += [e for checks in document["preflight"].values() for e in checks["exchanges"]]
-    for exchange in exchanges:
-        exchange.pop("elapsed_ms")
-        exchange.pop("sent_at")
-        exchange["response_headers"].pop("date", None)
-    return document
+    return comparable(summary_of(report_dir))
 
 
 def test_under_xdist_the_reports_are_one_set_equal_to_a_serial_run(failing_run, tmp_path):
