@@ -248,7 +248,8 @@ def screen_lines(document: dict) -> list[str]:
     for error in document["suite_errors"][:5]:
         first, *trace = error.splitlines() or [""]
         where = " (traceback in summary.json)" if trace else ""
-        lines.append(f"  SUITE ERROR       {first}{where}")
+        label = "STOPPED" if error == document.get("stopped") else "SUITE ERROR"
+        lines.append(f"  {label:17} {first}{where}")
     lines += terminal.lines(document)
     tally = document["counts"]["rules"]
     lines.append(

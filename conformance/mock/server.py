@@ -61,7 +61,7 @@ def serve_in_thread(app, host: str = "127.0.0.1", port: int = 0) -> RunningMock:
     sock = bind_socket(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=2)
+                            timeout_graceful_shutdown=2, proxy_headers=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name=f"conformance-mock-{bound_port}")

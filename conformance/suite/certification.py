@@ -109,6 +109,7 @@ class Certification:
         self.written: dict | None = None  # written.json's content, once written
         self._finished = False  # the summary of the finished session has been written
         self.stopped: str | None = None  # why the run ended early (interrupt, stop), if it did
+        self.stop_message: str | None = None  # what summary.json's `stopped` says of it
         self.preflight: dict[str, preflight.ProductCheck] = {}
         self.preflight_failed = False  # a setup problem: no item runs, the reports say why
 
@@ -227,10 +228,11 @@ class Certification:
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # What ran is kept in every report, but it is no verdict on the whole target.
             self.stopped = "interrupted"
-            self.suite_errors.append(
+            self.stop_message = (
                 f"interrupted after {len(self.items_done)} of {session.testscollected} items: "
                 "the results cover only what ran"
             )
+            self.suite_errors.append(self.stop_message)
         self.write_summary()
         return self.summary
 
@@ -240,7 +242,7 @@ class Certification:
         gets an inconclusive summary naming `cause`, and the JUnit and HTML files pytest did
         not write are rendered from the summary."""
         if self.summary is None:
-            self.stopped = cause
+            self.stopped = self.stop_message = cause
             self.suite_errors.append(cause)
             self.write_summary()
         assert self.summary is not None
@@ -294,7 +296,17 @@ class Certification:
         )
         if self.written is not None:
             self.summary["written"] = self.written
+        if self.stop_message:
+            self.summary["stopped"] = self.stop_message
         summary.write(self.run.report_dir / "summary.json", self.summary)
+
+    def pytest_keyboard_interrupt(self, excinfo) -> None:
+        """Ctrl-C: the verdict names it (`STOPPED`, summary.json `stopped`), so pytest's own
+        block (a row of !, the frame that happened to run, a hint about --full-trace) is left
+        out; --full-trace still shows the traceback."""
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None and not self.config.option.fulltrace:
+            reporter._report_keyboardinterrupt = lambda: None  # pytest has no option for it
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.run.limits.dry_run:
