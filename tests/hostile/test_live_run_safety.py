@@ -83,8 +83,30 @@ def test_the_budget_is_never_exceeded_and_the_rest_is_not_tested(tmp_path, hosti
     assert len(counter.requests) == 4
     document = summary_of(tmp_path)
     budget = [r for r in document["rules"] if "request budget" in r.get("reason", "")]
-    assert budget and all(r["status"] == "skipped" for r in budget)
+    assert budget and all(r["status"] == "untested" for r in budget)
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_rules_the_budget_left_out_are_not_tested_and_the_verdict_counts_them(tmp_path):
+    """--max-requests 20 on the embedded mock: what the budget kept back is "not tested" (never
+    passed, never a plain skip), the verdict line says how many MUST rules that leaves, and
+    --require-all exits 6."""
+    done = conformance_run("--profile", "smoke", "--max-requests", "20", "--seed", "3",
+                           "--require-all", "--report-dir", str(tmp_path), env=ENV)
+    document = summary_of(tmp_path)
+    rules = document["rules"]
+    budget = [r for r in rules if "request budget" in r.get("reason", "")]
+    assert len(budget) > 10 and all(r["status"] == "untested" for r in budget)
+    assert not [r["id"] for r in rules if r["status"] == "skipped"]  # smoke: nothing needs data
+    untested = [r["id"] for r in rules if r["status"] == "untested" and r["level"] == "MUST"]
+    assert {r["id"] for r in budget if r["level"] == "MUST"} <= set(untested)
+    assert document["untested_must"] == untested
+    assert document["verdict"] == "conformant"
+    line = f"conformant, {len(untested)} MUST rules not tested"
+    assert document["verdict_line"] == line
+    assert done.stdout.strip().splitlines()[-1].startswith(
+        f"verdict: CONFORMANT, {len(untested)} MUST rules not tested  (exit 6)")
+    assert done.returncode == 6, done.stdout[-2000:] + done.stderr[-2000:]
 
 
 def test_a_dry_run_writes_no_verdict_and_leaves_reports_latest_alone(tmp_path):
