@@ -8,9 +8,12 @@ the item) turns an item's outcomes into its pass/fail/skip.
 
 import datetime
 import json
+import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from _pytest.junitxml import xml_key  # pytest's JUnit writer (LogXML) in config.stash
@@ -20,7 +23,7 @@ from conformance.catalog import PRODUCTS, load_rules
 from conformance.outcomes import Outcome, SourceKind, Status
 from conformance.report import junit, standalone, waivers
 from conformance.suite import written
-from conformance.transport import budget_left
+from conformance.transport import share_ledger
 from conformance.verdict import (
     INCONCLUSIVE,
     NON_CONFORMANT,
@@ -101,6 +104,7 @@ class Certification:
         self.stopped: str | None = None  # why the run ended early (interrupt, stop), if it did
         self.preflight: dict[str, preflight.ProductCheck] = {}
         self.preflight_failed = False  # a setup problem: no item runs, the reports say why
+        self.ledger_dir: Path | None = None  # the run's budgets and pacing, shared with workers
 
     # ---------------------------------------------------------------- before anything runs
     def run_preflight(self) -> set[str]:
@@ -136,14 +140,25 @@ class Certification:
         """pytest-xdist: every worker gets the controller's seed and report directory."""
         node.workerinput["conformance_seed"] = self.run.seed
         node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
-        node.workerinput["conformance_max_requests"] = budget_left(
-            self.run.target.products.values()
-        )
+        node.workerinput["conformance_ledger"] = str(self.shared_ledger())
         node.workerinput["conformance_left_out"] = sorted(self.unreachable)
         node.workerinput["conformance_preflight_failed"] = self.preflight_failed
         option = self.config.option
         node.workerinput["conformance_target"] = option.conformance_target
         node.workerinput["conformance_base_url"] = option.conformance_base_url
+
+    def shared_ledger(self) -> Path:
+        """The file the run's budgets and pacing move into when the first worker starts (what
+        the pre-flight sent counted in), in a directory of its own (`remove_ledger`)."""
+        if self.ledger_dir is None:
+            self.ledger_dir = Path(tempfile.mkdtemp(prefix="conformance-ledger-"))
+            share_ledger(self.run.target.products.values(), self.ledger_dir / "ledger.json")
+        return self.ledger_dir / "ledger.json"
+
+    def remove_ledger(self) -> None:
+        if self.ledger_dir is not None:
+            shutil.rmtree(self.ledger_dir, ignore_errors=True)
+            self.ledger_dir = None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self) -> None:

@@ -2,10 +2,12 @@
 the same seed; written.json lists exactly what the run wrote into the mock; --max-requests is
 never exceeded and what it left out is not tested."""
 
+import itertools
 import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from hostile_server import Forward
@@ -126,3 +128,22 @@ def test_a_dry_run_writes_no_verdict_and_leaves_reports_latest_alone(tmp_path):
     runs = [d for d in (tmp_path / "reports").iterdir() if d.name != "latest"]
     assert [d.name for d in runs if (d / "summary.json").exists()] == []
     assert all((d / "dry-run.txt").is_file() for d in runs)
+
+
+def test_under_xdist_workers_share_one_budget_and_one_pace(tmp_path, hostile, upstream):
+    """-n 2: the budget is the run's (spent to the last request, never exceeded, whichever
+    worker sends) and the rate holds request by request, not on average in pairs."""
+    arrivals = []
+
+    def timed(server, request):
+        arrivals.append(time.monotonic())
+        return Forward()
+
+    counter = hostile(timed, upstream)
+    done = conformance_run("--base-url", counter.url, "--api", "po", "--profile", "smoke",
+                           "--max-requests", "10", "--rate-limit", "8/s", "-n", "2",
+                           "--report-dir", str(tmp_path), env=ENV)
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr[-2000:]
+    assert len(counter.requests) == 10  # the pre-flight included
+    gaps = [b - a for a, b in itertools.pairwise(sorted(arrivals))]
+    assert min(gaps) >= 0.06, gaps  # slots 1/8 s apart
