@@ -225,7 +225,7 @@ class Certification:
         self.planned += holder.conformance_planned
         self.writes += holder.conformance_writes
         if self.run.limits.dry_run:
-            plan = "\n".join(written.plan_lines(self.planned)) + "\n"
+            plan = "\n".join(self.plan_lines()) + "\n"
             (self.run.report_dir / "dry-run.txt").write_text(plan, encoding="utf-8")
             return None
         self.written = written.write(self.run.report_dir / "written.json", self.run, self.writes)
@@ -238,6 +238,13 @@ class Certification:
             )
         self.write_summary()
         return self.summary
+
+    def plan_lines(self) -> list[str]:
+        """The --dry-run listing, its total counted under the run's budgets."""
+        products = self.run.target.products
+        return written.plan_lines(
+            self.planned, self.run.limits.max_requests,
+            {name: product.transport.file_max for name, product in products.items()})
 
     def complete_reports(self, cause: str) -> None:
         """All three report files exist afterwards: a run stopped before its session ended
@@ -303,7 +310,7 @@ class Certification:
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.run.limits.dry_run:
-            for line in written.plan_lines(self.planned):
+            for line in self.plan_lines():
                 terminalreporter.write_line(line)
             return
         if self.summary is None:

@@ -54,9 +54,27 @@ def write(path: Path, run, writes: list[dict]) -> dict:
     return content
 
 
-def plan_lines(planned: list[dict]) -> list[str]:
+def budgeted(planned: list[dict], max_requests: int | None,
+             product_max: dict[str, int | None]) -> tuple[int, dict[str, int]]:
+    """(requests a real run sends, and per product how many of its planned ones its own budget
+    keeps back) under the run's budget and the target file's per product. Whatever the order
+    requests go out in, each product sends at most its own budget and the run at most its
+    budget: a request one budget refuses takes nothing from the other (`RunLedger.take`)."""
+    per_product = Counter(entry["product"] for entry in planned)
+    capped = {name: min(count, product_max.get(name) or count)
+              for name, count in per_product.items()}
+    kept_back = {name: per_product[name] - capped[name] for name in per_product
+                 if capped[name] < per_product[name]}
+    sent = sum(capped.values())
+    return (sent if max_requests is None else min(sent, max_requests)), kept_back
+
+
+def plan_lines(planned: list[dict], max_requests: int | None = None,
+               product_max: dict[str, int | None] | None = None) -> list[str]:
     """The --dry-run listing: per product and operation, scenarios by id, generated cases by
-    count, whether the calls write, the records they touch; then the total."""
+    count, whether the calls write, the records they touch; then the total a real run with the
+    same budgets sends (`--max-requests`, a target file's `max_requests` per product) and what
+    the budgets leave out, not sent and so not tested."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for entry in planned:
         operation = operation_of(entry["method"], entry["url"]) or (
@@ -90,5 +108,16 @@ def plan_lines(planned: list[dict]) -> list[str]:
             listed = ", ".join(f"{r} ({n}x)" for r, n in touched.most_common(12))
             more = f" and {len(touched) - 12} more" if len(touched) > 12 else ""
             lines.append(f"      records touched: {listed}{more}")
-    lines.append(f"total: {len(planned)} request(s)")
+    sent, kept_back = budgeted(planned, max_requests, product_max or {})
+    if sent == len(planned):
+        lines.append(f"total: {len(planned)} request(s)")
+        return lines
+    for product, count in sorted(kept_back.items()):
+        lines.append(f"  [{product}] max_requests {(product_max or {})[product]} (target file):"
+                     f" {count} of its planned request(s) would not be sent")
+    budget = f"--max-requests {max_requests}" if max_requests is not None and (
+        sent == max_requests) else "the budgets above"
+    lines.append(f"total: {sent} request(s), stopped by {budget}; {len(planned) - sent} of the"
+                 f" {len(planned)} planned would not be sent, and what they judge would be"
+                 " reported not tested")
     return lines

@@ -42,6 +42,31 @@ def test_dry_run_sends_nothing_and_counts_what_a_real_run_sends(tmp_path, hostil
     assert total == f"total: {len(counter.requests)} request(s)"
 
 
+@pytest.mark.parametrize("budget", ["run", "product"])
+def test_a_dry_run_counts_what_a_real_run_sends_under_the_same_budget(
+        budget, tmp_path, hostile, upstream, target_file):
+    """--dry-run --max-requests N (or a target file's max_requests for a product): the total
+    is what the real run with that budget sends, and the rest is said to go untested."""
+    counter = _counted(hostile, upstream)
+    if budget == "run":
+        common = ["--base-url", counter.url, "--api", "gep", "--max-requests", "15"]
+    else:
+        path = target_file(counter.url, 10, {r"\[po\]\n": "[po]\nmax_requests = 4\n"})
+        common = ["--target", str(path), "--api", "gep,po"]
+    common += ["--profile", "smoke", "--seed", "4"]
+    dry = conformance_run(*common, "--dry-run", "--report-dir", str(tmp_path / "dry"), env=ENV)
+    assert dry.returncode == 0, dry.stdout[-2000:] + dry.stderr[-2000:]
+    assert counter.requests == []
+    total = next(line for line in dry.stdout.splitlines() if line.startswith("total: "))
+    assert "would not be sent" in total and "reported not tested" in total
+    if budget == "product":
+        assert "  [po] max_requests 4 (target file): " in dry.stdout
+    else:
+        assert "stopped by --max-requests 15" in total
+    conformance_run(*common, "--report-dir", str(tmp_path / "real"), env=ENV)
+    assert total.startswith(f"total: {len(counter.requests)} request(s), stopped by ")
+
+
 def test_written_json_lists_exactly_what_the_run_wrote_into_the_mock(tmp_path):
     with start_in_thread() as running:
         done = conformance_run("--base-url", running.base_url, "--profile", "smoke", "--seed",
