@@ -5,6 +5,7 @@ never exceeded and what it left out is not tested."""
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -84,6 +85,9 @@ def test_written_json_lists_exactly_what_the_run_wrote_into_the_mock(tmp_path):
             "marked_orders": {key for key, r in store.orders.items()
                               if str(r.get("sourceSystemName")).startswith("conformance-run-")},
         }
+        stored_events = {(str(a.po_id), e["AttpId"]): dict(e) for a in store.agreements.values()
+                         for e in a.events}
+        stored_orders = {key: dict(r) for key, r in store.orders.items()}
     assert done.returncode == 0, done.stdout[-2000:]
     written = json.loads((tmp_path / "written.json").read_text())
     marker = written["run_marker"]
@@ -98,8 +102,27 @@ def test_written_json_lists_exactly_what_the_run_wrote_into_the_mock(tmp_path):
     # the records scenarios wrote carry the run's marker where the documents allow free text
     assert changed["marked_orders"] <= seed_orders | {r.split(" ")[1] for r in changed["orders"]}
     assert changed["events"] or changed["marked_orders"]
-    assert all(str(e.get("ShortDesc")) == marker for a in store.agreements.values()
+    assert all(str(e.get("ShortDesc")).startswith(marker) for a in store.agreements.values()
                for e in a.events if str(e.get("ShortDesc")).startswith("conformance-run-"))
+    # JSON and XML bodies alike are read (the XML scenario's PO among them), and every write
+    # to a PO carried the marker in its sourceTxnId
+    assert not [r for r in records["po"] if r.startswith("(body")]
+    po_records = written["products"]["po"]["records"]
+    assert po_records and all(t.startswith(marker) for r in po_records
+                              for t in r["source_txn_ids"])
+    # every event and order the run wrote text into (scenarios, generated cases and the
+    # pre-flight alike) holds the marker there; a call whose body had no free-text field
+    # (the documented sample request's events) leaves the seeded text as it was
+    seeded = {(str(a.po_id), e["AttpId"]): e.get("ShortDesc") for a in REFERENCE_SEED.agreements
+              for e in a.events}
+    wrote = [re.match(r"event AttpId (\d+) \(PO (\S+) ", r) for r in records["smat"]]
+    texts = [stored_events[key].get("ShortDesc") for key in
+             ((m.group(2), int(m.group(1))) for m in wrote if m)
+             if stored_events[key].get("ShortDesc") != seeded.get(key)]
+    texts += [stored_orders[r.split(" ")[1]].get("sourceSystemName") for r in records["gep"]
+              if r.startswith("order ")]
+    texts = [t for t in texts if isinstance(t, str)]
+    assert texts and all(t.startswith(marker) for t in texts), texts
     summary_of(tmp_path)
 
 
