@@ -85,13 +85,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
     _keep_hypothesis_files_out_of_the_working_directory()
     option = config.option
-    workers = 1
+    ledger = None
     if _is_worker(config):  # the controller's choices (seed, report dir), not a fresh draw
         option.conformance_seed = config.workerinput["conformance_seed"]
         option.conformance_report_dir = config.workerinput["conformance_report_dir"]
-        # what the controller's own requests left of the budget, shared among the workers
-        option.conformance_max_requests = config.workerinput.get("conformance_max_requests")
-        workers = int(config.workerinput.get("workercount", 1))
+        # the run's budgets and pacing, shared with the controller and the other workers
+        ledger = config.workerinput.get("conformance_ledger")
     else:
         if option.conformance_seed is None:
             option.conformance_seed = run_settings.new_seed()
@@ -122,7 +121,7 @@ def pytest_configure(config: pytest.Config) -> None:
             max_requests=option.conformance_max_requests,
             retry_after_max=option.conformance_retry_after_max,
             dry_run=option.conformance_dry_run,
-            workers=workers,
+            ledger=ledger,
             concurrency=option.conformance_concurrency,
         )
     except UsageError as error:
@@ -201,9 +200,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run, _RUN = _RUN, None
     if run is None or _is_worker(config):
         return
+    certification = config.pluginmanager.get_plugin("conformance-certification")
+    if certification is not None:  # the workers are done with it
+        certification.remove_ledger()
     if run.limits.dry_run:  # a plan, not a run: no verdict files, reports/latest left alone
         return
-    certification = config.pluginmanager.get_plugin("conformance-certification")
     if certification is not None:
         certification.complete_reports("the run stopped before its session ended")
     if run.default_report_dir:

@@ -3,7 +3,8 @@
 Per product, a few documented success calls check that the documented endpoint answers (not
 `/`: many services close the connection there) and that the target knows the identifiers of
 its target file. Each call is the first request of a scripted scenario the certification sends
-anyway (`CHECKS`), so the pre-flight writes nothing into the target that the run would not:
+anyway (`CHECKS`), run marker included, so the pre-flight writes nothing into the target that
+the run would not:
 
 - gep: `por-documented-success-example-is-accepted` (order_numbers[0], por_status),
   `contact-documented-success-example-is-accepted` (contact_codes[0], interface_status),
@@ -29,7 +30,7 @@ from conformance.judges import Answer, Context, evaluate
 from conformance.outcomes import Exchange, TransportFailure
 from conformance.scenarios import wire
 from conformance.scenarios.loader import load_scenarios
-from conformance.scenarios.runner import missing_need
+from conformance.scenarios.runner import mark_request, missing_need
 from conformance.scenarios.templating import MissingData, Resolver
 from conformance.target import ProductTarget
 
@@ -115,10 +116,11 @@ def _first_request(scenario_id: str, product: ProductTarget, rng: random.Random)
         return scenario, None
     resolver = Resolver(product.data, rng, scenario.product)
     try:
-        return scenario, wire.build(scenario.operation, resolver.resolve(scenario.steps[0].request),
-                                    {})
+        request = wire.build(scenario.operation, resolver.resolve(scenario.steps[0].request), {})
     except MissingData:
         return scenario, None
+    mark_request(request, scenario.operation, scenario.steps[0], product)  # as the run does
+    return scenario, request
 
 
 def _scenario_checks(probe: _Probe, rng: random.Random) -> None:

@@ -3,27 +3,38 @@ for `written.json` and for the vendor who has to find and clean up what a run wr
 
 Every one of the five documented operations writes when the target accepts it (PUT PORStatus,
 PUT ContactInterfaceStatus, POST OrgManagers, POST PO modify, POST CreateUpdateProgressPayEvents).
-`records_of` names the records a request body touches; `written_by` keeps those a success answer
-confirms (a GEP answer's errorDetails keys were not written, 000-002 § Response). `mark` writes
-the run marker into the free-text fields the documents allow: the PO's `sourceTxnId`
-(003 § Request), a POR's `sourceSystemName` (000 § Model), an event's `ShortDesc` (004 § Body),
-only where the body already has a string there (never creating a field a scenario left out).
+`records_of` names the records a request body touches (a PO body in XML too, `request_body`);
+`written_by` keeps those a success answer confirms (a GEP answer's errorDetails keys were not
+written, 000-002 § Response). `mark` writes the run marker into the free-text fields the
+documents allow (`MARKER_FIELDS`): the PO's `sourceTxnId` (003 § Request) and a PO item's filler
+field, a POR's `sourceSystemName` or `description` (000 § Model), an event's `ShortDesc`,
+`ShortDescription` or `Description` (004 § Body); ContactInterfaceStatus and OrgManagers bodies
+have no free-text field. Scripted scenarios and generated cases alike are marked, only where the
+body already has a string there (never creating a field), at the start of the value, never in
+a field under test (one a generated case breaks, one a scenario step needs a fresh value of),
+and within the field's documented maximum length.
 """
 
 import copy
 import json
 import re
+from collections.abc import Collection
+from functools import cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from conformance.judges.body import local_name, read_xml
+from conformance.judges.po_body import xml_items
+
 MARKER_PREFIX = "conformance-run-"
-# operation -> (where: "top" | "items", field) of the free-text field that carries the marker
-MARKED_FIELD = {
-    "modifyPurchaseOrder": ("top", "sourceTxnId"),
-    "updateProcessedPorStatus": ("items", "sourceSystemName"),
-    "createUpdateProgressPayEvents": ("items", "ShortDesc"),
+_FILLERS = tuple(f"filler{n}" for n in range(1, 7))
+# operation -> (holder, free-text fields in order of preference): one field of each holder (the
+# body, or each item of its list) carries the marker
+MARKER_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "modifyPurchaseOrder": (("body", ("sourceTxnId",)), ("items", _FILLERS)),
+    "updateProcessedPorStatus": (("items", ("sourceSystemName", "description")),),
+    "createUpdateProgressPayEvents": (("items", ("ShortDesc", "ShortDescription", "Description")),),
 }
-SHORT_DESC_MAX = 40  # below the ShortDesc bound the documents give; a marker is 24 characters
 _ITEMS = {
     "updateProcessedPorStatus": "model",
     "createUpdateProgressPayEvents": "PPE",
@@ -33,26 +44,80 @@ _SMAT_PATH = re.compile(r"/Projects\('([^']*)'\).*/PurchaseOrders\(([^)]*)\)/")
 
 
 def _items(operation: str, body: Any) -> list[dict]:
+    return [item for item, _ in _items_at(operation, body)]
+
+
+def _items_at(operation: str, body: Any) -> list[tuple[dict, str]]:
+    """The items of a body with their JSON paths (bracket notation, as `fuzz.breaches`)."""
     if operation in ("updateContactInterfaceStatus", "saveOrgEntityManagers"):
-        values = body
+        values, prefix = body, "$"
     elif operation in _ITEMS and isinstance(body, dict):
-        values = body.get(_ITEMS[operation])
+        values, prefix = body.get(_ITEMS[operation]), f"$[{_ITEMS[operation]!r}]"
     else:
-        values = None
-    return [v for v in values if isinstance(v, dict)] if isinstance(values, list) else []
+        values, prefix = None, "$"
+    if not isinstance(values, list):
+        return []
+    return [(v, f"{prefix}[{i}]") for i, v in enumerate(values) if isinstance(v, dict)]
 
 
-def mark(operation: str, body: Any, marker: str | None) -> Any:
-    """A copy of the JSON body with the marker in its free-text field, where one is present."""
-    if not marker or operation not in MARKED_FIELD:
+@cache
+def max_length(operation: str, field: str) -> int | None:
+    """The smallest maxLength the operation's spec gives a property of this name (None: none)."""
+    from conformance.catalog import PRODUCT_OF_OPERATION, load_spec
+
+    found: list[int] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            prop = (node.get("properties") or {}).get(field)
+            if isinstance(prop, dict):
+                found.extend(b["maxLength"] for b in [prop, *prop.get("anyOf", [])]
+                             if isinstance(b, dict) and isinstance(b.get("maxLength"), int))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(load_spec(PRODUCT_OF_OPERATION[operation]).get("components", {}))
+    return min(found) if found else None
+
+
+def marked(value: str, marker: str, limit: int | None) -> str | None:
+    """The marker, then the value (kept whole: a transaction id stays its own), cut at
+    `limit`; None when the marker does not fit or the value is already longer than `limit` (a
+    value under test: it must stay too long)."""
+    if limit is not None and (len(marker) > limit or len(value) > limit):
+        return None
+    if value.startswith(marker):
+        return value
+    text = f"{marker} {value}" if value else marker
+    return text if limit is None else text[:limit]
+
+
+def mark(operation: str, body: Any, marker: str | None, *,
+         breached: Collection[str] = (), judged: Collection[str] = ()) -> Any:
+    """A copy of the body (a JSON value, also of an XML body) with the marker in one free-text
+    field of each holder (`MARKER_FIELDS`), where the body has a string there: never in a place
+    a breach lies at or below (`breached`, JSON paths) or in a field named in `judged`."""
+    if not marker or operation not in MARKER_FIELDS:
         return body
-    where, name = MARKED_FIELD[operation]
-    marked = copy.deepcopy(body)
-    holders = [marked] if where == "top" and isinstance(marked, dict) else _items(operation, marked)
-    for holder in holders:
-        if isinstance(holder.get(name), str) and len(marker) <= SHORT_DESC_MAX:
-            holder[name] = marker
-    return marked
+    body = copy.deepcopy(body)
+    for holder, fields in MARKER_FIELDS[operation]:
+        holders = [(body, "$")] if holder == "body" and isinstance(body, dict) \
+            else _items_at(operation, body) if holder == "items" else []
+        for value, path in holders:
+            for field in fields:
+                where = f"{path}[{field!r}]"
+                if not isinstance(value.get(field), str) or field in judged or any(
+                    b == where or b.startswith(where + "[") for b in breached
+                ):
+                    continue
+                text = marked(value[field], marker, max_length(operation, field))
+                if text is not None:
+                    value[field] = text
+                    break
+    return body
 
 
 def records_of(operation: str, body: Any, url: str = "") -> list[str]:
@@ -99,10 +164,13 @@ def written_by(operation: str, body: Any, url: str, answer_text: str | None) -> 
 
 
 def _po_succeeded(records: list[str], answer_text: str | None) -> list[str]:
-    """A PO answer reports processStatus per PO (003 § Response): keep the SUCCESS ones."""
-    try:
-        answer = json.loads(answer_text or "null")
-    except ValueError:
+    """A PO answer reports processStatus per PO (003 § Response), in JSON or XML: keep the
+    SUCCESS ones."""
+    answer = json_body(answer_text)
+    if answer is None:  # not JSON: an XML answer's PoServiceResponses, whatever their names
+        root = read_xml((answer_text or "").encode("utf-8")).value
+        answer = xml_items(root) if root is not None else None
+    if answer is None:
         return records
     items = answer if isinstance(answer, list) else [answer]
     items = [i for i in items if isinstance(i, dict) and "processStatus" in i]
@@ -121,6 +189,34 @@ def json_body(raw: bytes | str | None) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+_XML_LISTS = {"data", "commodityList"}  # the PO spec's unwrapped arrays (xml: wrapped: false)
+
+
+def _xml_value(element) -> Any:
+    children = list(element)
+    if not children:
+        return (element.text or "").strip()
+    value: dict[str, Any] = {}
+    for child in children:
+        name = local_name(child)
+        if name in _XML_LISTS:
+            value.setdefault(name, []).append(_xml_value(child))
+        else:
+            value[name] = _xml_value(child)
+    return value
+
+
+def request_body(raw: bytes | str | None) -> Any:
+    """The request body as a JSON value: JSON as it is, an XML body (a PO's: the schema's field
+    names as elements under any root, arrays as repeated elements) as the object it writes;
+    None when it is neither (malformed, empty)."""
+    value = json_body(raw)
+    if value is not None or not raw:
+        return value
+    root = read_xml(raw if isinstance(raw, bytes) else raw.encode("utf-8")).value
+    return _xml_value(root) if root is not None else None
 
 
 def _route_patterns() -> dict[str, tuple[str, re.Pattern]]:

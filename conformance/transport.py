@@ -7,6 +7,8 @@ per request and per product (`ProductTransport`, thread-safe: items may run conc
 - the request budget (`--max-requests` per run, `max_requests` per product in the target file):
   a request over budget is not sent (`BudgetSpent`, reported as not tested);
 - pacing (`--rate-limit` / `rate_limit`, e.g. "5/s", "120/min"): requests are spaced evenly;
+- budgets and pacing are the run's, kept in one `RunLedger`: shared through a locked file by
+  the processes of an xdist run, so neither holds per process only;
 - redirects are never followed: a 3xx is the answer (RFC 9110 § 15.4 lets a client choose);
 - a request with no answer (read timeout, reset, connection closed) is sent once more;
 - 429, and 503 with Retry-After (RFC 9110 § 10.2.3, RFC 6585 § 4), are waited out up to a bound
@@ -21,12 +23,16 @@ Every failure is a `requests.RequestException` subclass carrying a `TransportFai
 one-line message (`describe`), so callers that catch `RequestException` keep working.
 """
 
+import contextlib
 import email.utils
+import json
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -34,6 +40,12 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 
 from conformance.errors import UsageError
 from conformance.outcomes import TransportFailure
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
 
 BODY_BOUND = 1024 * 1024  # bytes of a body kept for judging; the rest is not read
 DEFAULT_RETRY_AFTER_MAX = 30.0  # seconds waited per request, in total, for 429/503 Retry-After
@@ -163,39 +175,96 @@ def parse_rate(value: str | None, where: str = "--rate-limit") -> float | None:
     return rate / 60 if (match.group(2) or "s").startswith("m") else rate
 
 
-class RequestBudget:
-    """At most `limit` requests (None: unbounded); thread-safe."""
+class RunLedger:
+    """What the run has sent (in all, and per product) and each product's next free slot: the
+    request budgets and the pacing of every session of the run, taken together under one lock so
+    that a request is admitted by both budgets or by neither.
 
-    def __init__(self, limit: int | None, name: str):
-        self.limit, self.name = limit, name
-        self.used = 0
+    In one process the state is in memory. The processes of one run (pytest-xdist workers and
+    their controller) share it in a small JSON file (`share`, `RunLedger(path)`), read and
+    written under an exclusive lock on the file (`flock`): the budget is the run's, whichever
+    worker sends, and no worker stops while some of it is left; the pacing slots are the run's,
+    so requests to a product are spaced evenly whichever process sends them (the monotonic
+    clock is the machine's, the same in every process)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self._state: dict = {"used": 0, "products": {}}
         self._lock = threading.Lock()
 
-    def take(self) -> bool:
+    def share(self, path: Path) -> None:
+        """Move the state into a file other processes open with `RunLedger(path)`."""
         with self._lock:
-            if self.limit is not None and self.used >= self.limit:
-                return False
-            self.used += 1
-            return True
+            path.write_text(json.dumps(self._state), encoding="utf-8")
+            self.path = path
 
-
-class Pacer:
-    """Spaces requests `1/rate` seconds apart (None: no pacing); thread-safe."""
-
-    def __init__(self, rate: float | None):
-        self.rate = rate
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self, sleep: Callable[[float], None] = time.sleep) -> None:
-        if not self.rate:
-            return
+    def _update(self, change: Callable[[dict], Any]) -> Any:
         with self._lock:
+            if self.path is None:
+                return change(self._state)
+            with _locked(self.path) as file:
+                file.seek(0)
+                before = file.read()
+                state = json.loads(before)
+                result = change(state)
+                file.seek(0)  # one write, padded over the old text: never a truncated file
+                file.write(json.dumps(state).ljust(len(before)))
+                file.flush()
+                return result
+
+    def take(self, product: str, run_limit: int | None, product_limit: int | None) -> str | None:
+        """Count one request of `product`; None when admitted, else which budget is spent
+        ("run" or "product"): then nothing is counted."""
+
+        def change(state: dict) -> str | None:
+            mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
+            if run_limit is not None and state["used"] >= run_limit:
+                return "run"
+            if product_limit is not None and mine["used"] >= product_limit:
+                return "product"
+            state["used"] += 1
+            mine["used"] += 1
+            return None
+
+        return self._update(change)
+
+    def slot(self, product: str, interval: float) -> float:
+        """Take the product's next slot, `interval` seconds after the one before; the seconds
+        until it comes."""
+
+        def change(state: dict) -> float:
+            mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
             now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + 1 / self.rate
-        if slot > now:
-            sleep(slot - now)
+            slot = max(now, mine["next"])
+            mine["next"] = slot + interval
+            return slot - now
+
+        return self._update(change)
+
+    def used(self, product: str | None = None) -> int:
+        """Requests counted so far: the run's, or one product's."""
+        state = self._update(lambda state: state)
+        if product is None:
+            return state["used"]
+        return state["products"].get(product, {}).get("used", 0)
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """The file, open for reading and writing, under an exclusive lock (blocking)."""
+    with open(path, "r+", encoding="utf-8") as file:
+        if fcntl is not None:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+        else:  # Windows: lock the first byte (LK_LOCK retries for 10 s, then raises)
+            msvcrt.locking(file.fileno(), msvcrt.LK_LOCK, 1)
+        try:
+            yield file
+        finally:
+            if fcntl is not None:
+                fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+            else:
+                file.seek(0)
+                msvcrt.locking(file.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 @dataclass
@@ -223,14 +292,14 @@ class ProductTransport:
     def __init__(self, product: str, *, rate: float | None = None, max_requests: int | None = None):
         self.product = product
         self.file_rate, self.file_max = rate, max_requests  # from the target file
-        self.configure(RunLimits(), RequestBudget(None, "--max-requests"))
+        self.configure(RunLimits(), RunLedger())
 
-    def configure(self, limits: RunLimits, run_budget: RequestBudget) -> None:
+    def configure(self, limits: RunLimits, ledger: RunLedger) -> None:
         """Apply the run's limits: the stricter of the option and the target file wins."""
         rates = [r for r in (limits.rate, self.file_rate) if r]
-        self.pacer = Pacer(min(rates) if rates else None)
-        self.run_budget = run_budget
-        self.own_budget = RequestBudget(self.file_max, f"[{self.product}] max_requests")
+        self.interval = 1 / min(rates) if rates else None  # seconds between requests
+        self.run_max = limits.max_requests
+        self.ledger = ledger  # the run's: budgets and pacing slots of every product
         self.retry_after_max = limits.retry_after_max
         self.dry_run = limits.dry_run
         self.marker: str | None = limits.marker  # written into free-text fields of writes
@@ -253,15 +322,18 @@ class ProductTransport:
         if self.dry_run:
             self.plan({"method": request.method, "url": request.url, "body": _text(request.body)})
             raise NotSent(f"{NOT_SENT}--dry-run", request=request)
-        for budget in (self.run_budget, self.own_budget):
-            if not budget.take():
-                with self._lock:
-                    self.not_sent += 1
-                raise BudgetSpent(
-                    f"{NOT_SENT}the request budget ({budget.name} {budget.limit}) is spent",
-                    request=request,
-                )
-        self.pacer.wait()
+        spent = self.ledger.take(self.product, self.run_max, self.file_max)
+        if spent is not None:
+            with self._lock:
+                self.not_sent += 1
+            budget = (f"--max-requests {self.run_max}" if spent == "run"
+                      else f"[{self.product}] max_requests {self.file_max}")
+            raise BudgetSpent(f"{NOT_SENT}the request budget ({budget}) is spent",
+                              request=request)
+        if self.interval:
+            pause = self.ledger.slot(self.product, self.interval)
+            if pause > 0:
+                time.sleep(pause)
         with self._lock:
             self.sent += 1
             return self.sent
@@ -310,24 +382,24 @@ class ProductTransport:
             return CredentialsRejected(self.stopped.message)
 
 
-def configure_run(products, limits: RunLimits, workers: int = 1) -> None:
-    """Give every product of the run the run's limits; under `workers` processes each gets its
-    share of the budget and of the rate, so the whole run never exceeds them."""
-    share = None if limits.max_requests is None else limits.max_requests // max(workers, 1)
-    rate = limits.rate / workers if limits.rate and workers > 1 else limits.rate
-    run_budget = RequestBudget(share, f"--max-requests {limits.max_requests} (this process's"
-                               f" share: {share})" if workers > 1 else "--max-requests")
-    shared = RunLimits(rate, share, limits.retry_after_max, limits.dry_run, limits.marker)
+def configure_run(products, limits: RunLimits, ledger: RunLedger | None = None) -> None:
+    """Give every product of the run the run's limits and one ledger (budgets, pacing): a new
+    one in memory, or `ledger` (an xdist worker's, the file its controller shared)."""
+    ledger = ledger if ledger is not None else RunLedger()
     for product in products:
-        product.transport.configure(shared, run_budget)
+        product.transport.configure(limits, ledger)
 
 
-def budget_left(products) -> int | None:
-    """What the run's --max-requests budget has left (None: no budget)."""
+def share_ledger(products, path: Path) -> None:
+    """Move the run's ledger (what the process sent so far included) into `path`, for the
+    other processes of the run (`RunLedger(path)`)."""
+    products = list(products)
+    if not products:
+        return
+    ledger = products[0].transport.ledger  # configure_run gave every product the same one
+    ledger.share(path)
     for product in products:
-        budget = product.transport.run_budget
-        return None if budget.limit is None else max(0, budget.limit - budget.used)
-    return None
+        product.transport.ledger = ledger
 
 
 # ------------------------------------------------------------------ the adapter and session
@@ -467,13 +539,14 @@ __all__ = [
     "PolicySession",
     "ProductTransport",
     "RateLimited",
+    "RunLedger",
     "RunLimits",
     "StoppedAnswering",
     "TransportError",
     "Unanswered",
-    "budget_left",
     "configure_run",
     "describe",
     "parse_rate",
+    "share_ledger",
     "was_sent",
 ]

@@ -3,12 +3,14 @@
 A status is earned: a rule is `passed` only when a source able to see it broken ran and held
 (`Outcome.breaking`, or any judged answer of a rule about answers); a rule that ran only on its
 accepting side is `untested` ("not tested"), with the target file key that would enable its
-breaking side. A MUST failure makes the target non-conformant, a SHOULD failure only warns; a
-rule nothing tested is skipped with what would enable it. Transport failures never count as
-contract failures, and an inconclusive outcome is never outweighed by a passed one: it leaves
-the rule inconclusive. A product that could not be reached, or stopped answering mid-run, makes
-the run inconclusive; a request left unanswered by a product that answers the others fails that
-operation's "every request gets one of the documented answers" rule.
+breaking side. A MUST failure makes the target non-conformant, a SHOULD failure only warns; a rule
+nothing tested is skipped with what would enable it, except a rule a request the `--max-requests`
+budget kept back would have judged: that one is not tested, so it counts in the verdict line's "N
+MUST rules not tested" (and in `--require-all`'s exit 6). Transport failures never count as
+contract failures, and an inconclusive outcome is never outweighed by a passed one: it leaves the
+rule inconclusive. A product that could not be reached, or stopped answering mid-run, makes the run
+inconclusive; a request left unanswered by a product that answers the others fails that operation's
+"every request gets one of the documented answers" rule.
 """
 
 from collections import Counter
@@ -85,7 +87,17 @@ def judge_rule(rule: Rule, outcomes: list[Outcome], not_run: Mapping[str, str]) 
         return RuleResult(rule, "passed", sources=sources)
     if Status.PASSED in statuses:
         return RuleResult(rule, UNTESTED, _untested_reason(rule, outcomes), sources)
+    kept_back = [o for o in outcomes if o.status == Status.SKIPPED and _kept_back(o)]
+    if kept_back:  # the data was there: a bigger budget tests it
+        reason = "; ".join(dict.fromkeys(o.message for o in kept_back if o.message))
+        return RuleResult(rule, UNTESTED, reason or "not sent: the request budget is spent",
+                          sources)
     return RuleResult(rule, "skipped", _skip_reason(rule, outcomes, not_run), sources)
+
+
+def _kept_back(outcome: Outcome) -> bool:
+    """The outcome's request was never sent because the request budget was spent."""
+    return _failure_of(outcome) == TransportFailure.BUDGET
 
 
 def judge_rules(

@@ -105,9 +105,9 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
 
 
 def prepare_case(case, product: ProductTarget, seed: int) -> None:
-    """Make the case's body realistic (`realise`); in the generating thread, in case order:
-    the realism generator is one seeded instance."""
-    realise(case, product.data, seed)
+    """Make the case's body realistic and put the run marker in it (`realise`); in the
+    generating thread, in case order: the realism generator is one seeded instance."""
+    realise(case, product.data, seed, product.transport.marker)
 
 
 @dataclass

@@ -4,6 +4,7 @@ Without this nearly every generated request is refused for an unknown code, and 
 success paths nor the one constraint a negative case breaks are ever reached. The spec places a
 case breaks (`fuzz.judging.breaches_of`) are left alone, so a negative case stays negative and
 the breach is the only reason left to refuse it. Seeded by the run's seed and the body itself.
+Every write then carries the run marker (`records.mark`), as scripted scenarios do.
 """
 
 import copy
@@ -14,10 +15,12 @@ from datetime import UTC, datetime, timedelta
 
 from faker import Faker
 
+from conformance.fuzz.breaches import body_breaches
 from conformance.fuzz.judging import breaches_of, operation_of
+from conformance.records import mark
 
 _FAKER = Faker()  # one instance, reseeded per body: building one costs milliseconds
-KEEP_RAW = 0.25  # this share of bodies is sent as generated, junk and all
+KEEP_RAW = 0.25  # this share of bodies is sent as generated, junk and all (the marker aside)
 _FREE_TEXT = ("description", "Description", "ShortDesc", "ShortDescription", "buyerName", "city")
 
 
@@ -160,19 +163,28 @@ def _free_text(node, rng: random.Random, fake: Faker, breached: set[str], path: 
                 _free_text(value, rng, fake, breached, where)
 
 
-def realise(case, data: Mapping, seed: int) -> None:
-    """Make the case's body realistic in place (three bodies in four; the rest stay raw)."""
+def realise(case, data: Mapping, seed: int, marker: str | None = None) -> None:
+    """Make the case's body realistic in place (three bodies in four; the rest stay raw), and
+    put the run's `marker` in a free-text field of every write (`records.mark`), raw or not,
+    outside the places the case breaks and within the documented maximum lengths."""
     if not isinstance(case.body, dict | list):
         return
     rng = random.Random(f"{seed}:{json.dumps(case.body, sort_keys=True, default=str)}")
-    if rng.random() < KEEP_RAW:
-        return
     operation = operation_of(case)
-    breached = {b.where for b in breaches_of(case)} if "json" in (case.media_type or "") else set()
+    breached = _breached(case, operation)
     body = copy.deepcopy(case.body)
-    realiser = REALISERS.get(operation)
-    for value, path in _items(operation, body) if realiser else []:
-        realiser(_Item(value, path, breached, rng), data)
-    _FAKER.seed_instance(rng.getrandbits(32))
-    _free_text(body, rng, _FAKER, breached)
-    case.body = body
+    if rng.random() >= KEEP_RAW:
+        realiser = REALISERS.get(operation)
+        for value, path in _items(operation, body) if realiser else []:
+            realiser(_Item(value, path, breached, rng), data)
+        _FAKER.seed_instance(rng.getrandbits(32))
+        _free_text(body, rng, _FAKER, breached)
+    case.body = mark(operation, body, marker, breached=breached)
+
+
+def _breached(case, operation: str) -> set[str]:
+    """Where the body breaks the spec: an XML body is the same object as a JSON one (it is not
+    judged field by field, but its breaking places are kept all the same)."""
+    if "json" in (case.media_type or ""):
+        return {b.where for b in breaches_of(case)}
+    return {b.where for b in body_breaches(operation, "application/json", case.body)}

@@ -33,7 +33,7 @@ def _xml_item(node: Element) -> dict[str, Any]:
     return item
 
 
-def _xml_items(root: Element) -> list[dict[str, Any]]:
+def xml_items(root: Element) -> list[dict[str, Any]]:
     """Every element with a documented response field as a child is one PoServiceResponse."""
     return [_xml_item(node) for node in root.iter()
             if any(_local(c.tag) in (*FIELDS, "errors") for c in node)]
@@ -44,7 +44,7 @@ def responses(answer: Answer) -> list[dict[str, Any]] | None:
     looks_xml = answer.content.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"<")
     if is_xml_media(answer.content_type) or looks_xml:
         root = answer.xml
-        return None if root is None else _xml_items(root)
+        return None if root is None else xml_items(root)
     body = answer.json
     if body is NOT_JSON:
         return None

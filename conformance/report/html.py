@@ -196,9 +196,10 @@ def written_html(written: Mapping | None) -> str:
     if not written:
         return ""
     parts = [
-        f"<p>Records of scripted scenarios carry the run marker <code>"
-        f"{escape(str(written.get('run_marker')))}</code> in a free-text field where the body"
-        " has one; written.json in the report directory lists the same records.</p>"
+        f"<p>Every write (scripted scenarios and generated cases) carries the run marker <code>"
+        f"{escape(str(written.get('run_marker')))}</code> at the start of a free-text field"
+        " where its body has one; written.json in the report directory lists the same records"
+        " (and a PO's sourceTxnIds).</p>"
     ]
     for product, entry in written.get("products", {}).items():
         records = entry.get("records") or []

@@ -21,12 +21,26 @@ from conformance.scenarios.templating import MissingData, Resolver, lookup
 from conformance.transport import was_sent
 
 Send = Callable[..., tuple[Any, Exchange]]
+# judges that need the sent value of their `fields` to differ from the stored one ("kept"): the
+# run marker, the same in every step, would make them hold whatever the target does
+FRESH_VALUE_JUDGES = frozenset({"cannot_update"})
 
 
 def _default_send() -> Send:
     from conformance.exchange import send
 
     return send
+
+
+def mark_request(request: wire.WireRequest, operation: str, step: Step, product: Any) -> None:
+    """The run marker (the product's transport's) in a free-text field of a JSON or XML body
+    (`records.mark`), never in a field the step needs a fresh value of."""
+    if request.is_json or request.xml_root:
+        transport = getattr(product, "transport", None)
+        judged = {f for e in step.expect if e.judge in FRESH_VALUE_JUDGES
+                  for f in e.args.get("fields") or ()}
+        request.with_body(mark(operation, request.body, getattr(transport, "marker", None),
+                               judged=judged))
 
 
 def missing_need(scenario: Scenario, product: Any) -> str | None:
@@ -96,10 +110,7 @@ class _Run:
         params = self.resolver.resolve(wire.path_params(step.request)) \
             if self.scenario.product == "smat" else {}
         request = wire.build(self.scenario.operation, resolved, params)
-        if request.is_json:  # the run marker in the free-text field a write allows
-            transport = getattr(self.product, "transport", None)
-            request.body = mark(self.scenario.operation, request.body,
-                                getattr(transport, "marker", None))
+        mark_request(request, self.scenario.operation, step, self.product)
         for event in sent_events(request.body) if request.is_json else []:
             seen = self.events_seen.get(history_key(event))
             if "PpeId" not in event and seen and seen.get("PpeId") is not None:

@@ -32,6 +32,13 @@ class WireRequest:
     accept: str | None = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
     privilege: str = "normal"
+    xml_root: str | None = None  # an XML body written from `body` under this root element
+
+    def with_body(self, body: Any) -> None:
+        """Replace the body; an XML body written from it is written again."""
+        self.body = body
+        if self.xml_root is not None:
+            self.raw_body = to_xml(body, self.xml_root)
 
     @property
     def is_json(self) -> bool:
@@ -88,8 +95,8 @@ def build(operation: str, request: dict[str, Any], params: dict[str, Any]) -> Wi
         privilege=request.get("privilege", "normal"),
     )
     if request.get("format") == "xml":
-        wire.body = request.get("body")
-        wire.raw_body = to_xml(wire.body, request.get("xml_root", "PoModServiceCollection"))
+        wire.xml_root = request.get("xml_root", "PoModServiceCollection")
+        wire.with_body(request.get("body"))
         wire.content_type, wire.accept = "application/xml", "application/xml"
     elif "raw_body" in request:
         wire.raw_body = request["raw_body"]

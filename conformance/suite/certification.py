@@ -8,9 +8,12 @@ the item) turns an item's outcomes into its pass/fail/skip.
 
 import datetime
 import json
+import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from _pytest.junitxml import xml_key  # pytest's JUnit writer (LogXML) in config.stash
@@ -20,7 +23,7 @@ from conformance.catalog import PRODUCTS, load_rules
 from conformance.outcomes import Outcome, SourceKind, Status
 from conformance.report import junit, standalone, waivers
 from conformance.suite import written
-from conformance.transport import budget_left
+from conformance.transport import share_ledger
 from conformance.verdict import (
     INCONCLUSIVE,
     NON_CONFORMANT,
@@ -112,6 +115,7 @@ class Certification:
         self.stop_message: str | None = None  # what summary.json's `stopped` says of it
         self.preflight: dict[str, preflight.ProductCheck] = {}
         self.preflight_failed = False  # a setup problem: no item runs, the reports say why
+        self.ledger_dir: Path | None = None  # the run's budgets and pacing, shared with workers
 
     # ---------------------------------------------------------------- before anything runs
     def run_preflight(self) -> set[str]:
@@ -147,14 +151,25 @@ class Certification:
         """pytest-xdist: every worker gets the controller's seed and report directory."""
         node.workerinput["conformance_seed"] = self.run.seed
         node.workerinput["conformance_report_dir"] = str(self.run.report_dir)
-        node.workerinput["conformance_max_requests"] = budget_left(
-            self.run.target.products.values()
-        )
+        node.workerinput["conformance_ledger"] = str(self.shared_ledger())
         node.workerinput["conformance_left_out"] = sorted(self.unreachable)
         node.workerinput["conformance_preflight_failed"] = self.preflight_failed
         option = self.config.option
         node.workerinput["conformance_target"] = option.conformance_target
         node.workerinput["conformance_base_url"] = option.conformance_base_url
+
+    def shared_ledger(self) -> Path:
+        """The file the run's budgets and pacing move into when the first worker starts (what
+        the pre-flight sent counted in), in a directory of its own (`remove_ledger`)."""
+        if self.ledger_dir is None:
+            self.ledger_dir = Path(tempfile.mkdtemp(prefix="conformance-ledger-"))
+            share_ledger(self.run.target.products.values(), self.ledger_dir / "ledger.json")
+        return self.ledger_dir / "ledger.json"
+
+    def remove_ledger(self) -> None:
+        if self.ledger_dir is not None:
+            shutil.rmtree(self.ledger_dir, ignore_errors=True)
+            self.ledger_dir = None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self) -> None:
@@ -221,7 +236,7 @@ class Certification:
         self.planned += holder.conformance_planned
         self.writes += holder.conformance_writes
         if self.run.limits.dry_run:
-            plan = "\n".join(written.plan_lines(self.planned)) + "\n"
+            plan = "\n".join(self.plan_lines()) + "\n"
             (self.run.report_dir / "dry-run.txt").write_text(plan, encoding="utf-8")
             return None
         self.written = written.write(self.run.report_dir / "written.json", self.run, self.writes)
@@ -235,6 +250,13 @@ class Certification:
             self.suite_errors.append(self.stop_message)
         self.write_summary()
         return self.summary
+
+    def plan_lines(self) -> list[str]:
+        """The --dry-run listing, its total counted under the run's budgets."""
+        products = self.run.target.products
+        return written.plan_lines(
+            self.planned, self.run.limits.max_requests,
+            {name: product.transport.file_max for name, product in products.items()})
 
     def complete_reports(self, cause: str) -> None:
         """All three report files exist afterwards: a run stopped before its session ended
@@ -310,7 +332,7 @@ class Certification:
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.run.limits.dry_run:
-            for line in written.plan_lines(self.planned):
+            for line in self.plan_lines():
                 terminalreporter.write_line(line)
             return
         if self.summary is None:

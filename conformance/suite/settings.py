@@ -23,7 +23,7 @@ from conformance.report import baseline as baseline_file
 from conformance.report import waivers as waiver_file
 from conformance.suite.options import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PROFILES
 from conformance.target import Target, load_target
-from conformance.transport import RunLimits, configure_run, parse_rate
+from conformance.transport import RunLedger, RunLimits, configure_run, parse_rate
 
 # a scenario's profile -> the first run profile that includes it
 _RANK = {profile: rank for rank, profile in enumerate(PROFILES)}
@@ -210,11 +210,12 @@ def build(
     max_requests: int | None = None,
     retry_after_max: float | None = None,
     dry_run: bool = False,
-    workers: int = 1,
+    ledger: str | None = None,
     concurrency: int | None = None,
 ) -> RunSettings:
     """Raises UsageError for a bad target file, selection, waiver file, baseline or limit.
-    `workers`: processes sharing the run (xdist); each gets its share of budget and rate."""
+    `ledger`: the file an xdist worker shares the run's budgets and pacing through (None: this
+    process keeps them; its controller shares them when workers start)."""
     check_options(
         api=api, waivers=waivers, baseline=baseline, fail_on=fail_on, report_dir=report_dir,
         rate_limit=rate_limit, max_requests=max_requests, retry_after_max=retry_after_max,
@@ -231,7 +232,8 @@ def build(
         retry_after_max=30.0 if retry_after_max is None else retry_after_max,
         dry_run=dry_run,
     )
-    configure_run(loaded.products.values(), limits, workers)
+    configure_run(loaded.products.values(), limits,
+                  RunLedger(Path(ledger)) if ledger else None)
     return RunSettings(
         target=loaded,
         target_file=path,

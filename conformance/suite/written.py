@@ -1,9 +1,10 @@
 """written.json (what a run wrote into the target) and the --dry-run plan, from the requests the
 transport recorded (`ProductTransport.writes`, `.planned`).
 
-written.json: per product, every record a 2xx answer accepted a write of (`records.written_by`),
-the operation and how many calls wrote it, and the run marker carried in the free-text fields
-(`records.MARKED_FIELD`), so that a vendor can find and clean up what the run left.
+written.json: per product, every record a 2xx answer accepted a write of (`records.written_by`;
+a PO body sent in XML read as the object it writes), the operation, how many calls wrote it (and
+for a PO the sourceTxnIds they carried), and the run marker carried in the free-text fields
+(`records.MARKER_FIELDS`), so that a vendor can find and clean up what the run left.
 """
 
 import json
@@ -11,7 +12,7 @@ import textwrap
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from conformance.records import MARKED_FIELD, json_body, operation_of, records_of, written_by
+from conformance.records import MARKER_FIELDS, operation_of, records_of, request_body, written_by
 
 
 def document(run, writes: list[dict]) -> dict:
@@ -19,30 +20,41 @@ def document(run, writes: list[dict]) -> dict:
     for name, product in run.target.products.items():
         products[name] = {"base_url": product.base_url, "records": [], "writes_accepted": 0}
     tally: dict[str, Counter] = defaultdict(Counter)
+    # a PO's writes by their sourceTxnId (003 § Request), the id a PO service logs them under
+    transactions: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for write in writes:
         entry = products.setdefault(write["product"], {"records": [], "writes_accepted": 0})
         entry["writes_accepted"] += 1
         operation = operation_of(write["method"], write["url"])
-        body = json_body(write.get("body"))
+        body = request_body(write.get("body"))
         if operation is None:
             tally[write["product"]][("(not a documented operation)", write["url"])] += 1
             continue
         if body is None:
-            tally[write["product"]][(operation, "(body not JSON: see the report's evidence)")] += 1
+            tally[write["product"]][(operation, "(body neither JSON nor XML: see the report's"
+                                                " evidence)")] += 1
             continue
+        txn = body.get("sourceTxnId") if isinstance(body, dict) else None
         for record in written_by(operation, body, write["url"], write.get("answer")):
             tally[write["product"]][(operation, record)] += 1
+            if operation == "modifyPurchaseOrder" and isinstance(txn, str) and txn:
+                transactions[(write["product"], operation, record)].add(txn)
     for name, counts in tally.items():
         products[name]["records"] = [
-            {"operation": operation, "record": record, "calls": calls}
+            {"operation": operation, "record": record, "calls": calls,
+             **({"source_txn_ids": sorted(transactions[(name, operation, record)])}
+                if transactions.get((name, operation, record)) else {})}
             for (operation, record), calls in sorted(counts.items())  # any sending order
         ]
     marker = run.limits.marker
     return {
         "run_marker": marker,
-        "marker_fields": {op: field for op, (_, field) in MARKED_FIELD.items()},
-        "note": f"records of scripted scenarios carry {marker} in the field named per operation,"
-                " where their body has one; generated cases are sent as generated",
+        "marker_fields": {op: [f for _, fields in places for f in fields]
+                          for op, places in MARKER_FIELDS.items()},
+        "note": f"every write (scripted scenarios and generated cases) carries {marker} at the"
+                " start of one of the free-text fields named per operation, where its body has"
+                " one and the field is not the one under test; ContactInterfaceStatus and"
+                " OrgManagers bodies have no free-text field",
         "products": products,
     }
 
@@ -54,9 +66,27 @@ def write(path: Path, run, writes: list[dict]) -> dict:
     return content
 
 
-def plan_lines(planned: list[dict]) -> list[str]:
+def budgeted(planned: list[dict], max_requests: int | None,
+             product_max: dict[str, int | None]) -> tuple[int, dict[str, int]]:
+    """(requests a real run sends, and per product how many of its planned ones its own budget
+    keeps back) under the run's budget and the target file's per product. Whatever the order
+    requests go out in, each product sends at most its own budget and the run at most its
+    budget: a request one budget refuses takes nothing from the other (`RunLedger.take`)."""
+    per_product = Counter(entry["product"] for entry in planned)
+    capped = {name: min(count, product_max.get(name) or count)
+              for name, count in per_product.items()}
+    kept_back = {name: per_product[name] - capped[name] for name in per_product
+                 if capped[name] < per_product[name]}
+    sent = sum(capped.values())
+    return (sent if max_requests is None else min(sent, max_requests)), kept_back
+
+
+def plan_lines(planned: list[dict], max_requests: int | None = None,
+               product_max: dict[str, int | None] | None = None) -> list[str]:
     """The --dry-run listing: per product and operation, scenarios by id, generated cases by
-    count, whether the calls write, the records they touch; then the total."""
+    count, whether the calls write, the records they touch; then the total a real run with the
+    same budgets sends (`--max-requests`, a target file's `max_requests` per product) and what
+    the budgets leave out, not sent and so not tested."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for entry in planned:
         operation = operation_of(entry["method"], entry["url"]) or (
@@ -65,8 +95,7 @@ def plan_lines(planned: list[dict]) -> list[str]:
         groups[(entry["product"], operation)].append(entry)
     lines = ["", "conformance: dry run — nothing was sent. The run would send:"]
     for (product, operation), entries in sorted(groups.items()):
-        writes = operation in MARKED_FIELD or operation_of(entries[0]["method"],
-                                                          entries[0]["url"]) is not None
+        writes = operation_of(entries[0]["method"], entries[0]["url"]) is not None
         lines.append(f"  [{product}] {operation}: {len(entries)} request(s)"
                      + (", each writes when accepted" if writes else ", writes nothing"))
         scenarios = Counter(e["source"] for e in entries
@@ -85,10 +114,21 @@ def plan_lines(planned: list[dict]) -> list[str]:
         elif preflight:
             lines.append(f"      pre-flight: {preflight}")
         touched = Counter(r for e in entries
-                          for r in records_of(operation, json_body(e.get("body")), e["url"]))
+                          for r in records_of(operation, request_body(e.get("body")), e["url"]))
         if touched:
             listed = ", ".join(f"{r} ({n}x)" for r, n in touched.most_common(12))
             more = f" and {len(touched) - 12} more" if len(touched) > 12 else ""
             lines.append(f"      records touched: {listed}{more}")
-    lines.append(f"total: {len(planned)} request(s)")
+    sent, kept_back = budgeted(planned, max_requests, product_max or {})
+    if sent == len(planned):
+        lines.append(f"total: {len(planned)} request(s)")
+        return lines
+    for product, count in sorted(kept_back.items()):
+        lines.append(f"  [{product}] max_requests {(product_max or {})[product]} (target file):"
+                     f" {count} of its planned request(s) would not be sent")
+    budget = f"--max-requests {max_requests}" if max_requests is not None and (
+        sent == max_requests) else "the budgets above"
+    lines.append(f"total: {sent} request(s), stopped by {budget}; {len(planned) - sent} of the"
+                 f" {len(planned)} planned would not be sent, and what they judge would be"
+                 " reported not tested")
     return lines

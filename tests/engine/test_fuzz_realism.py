@@ -1,5 +1,6 @@
 """Generated bodies get the target's identifiers, except where the case breaks the spec."""
 
+import copy
 from types import SimpleNamespace
 
 from conformance.fuzz import BUDGETS, load_schema
@@ -86,3 +87,61 @@ def test_profiles_set_the_schemathesis_budget(write_target):
     operations = [op.ok().label for op in schema.get_all_operations()]
     assert len(operations) == 1 and "CreateUpdateProgressPayEvents" in operations[0]
     assert schema.config.seed == 5
+
+
+MARKER = "conformance-run-9"
+
+
+def marked_case(operation: str, body, seed: int, media_type: str = "application/json"):
+    sent = case(operation, copy.deepcopy(body))
+    sent.media_type = media_type
+    realise(sent, DATA, seed, MARKER)
+    return sent
+
+
+def test_every_generated_write_carries_the_run_marker_raw_or_realised():
+    body = {"PPE": [{"AttpId": 1, "OrderSeq": 1, "PpeCode": "A", "ShortDesc": "abc"}]}
+    kinds = set()
+    for seed in range(16):
+        event = marked_case("createUpdateProgressPayEvents", body, seed).body["PPE"][0]
+        kinds.add("raw" if event["PpeCode"] == "A" else "realised")
+        assert event["ShortDesc"].startswith(f"{MARKER} ")
+    assert kinds == {"raw", "realised"}
+
+
+def test_po_and_por_writes_are_marked_in_json_and_in_xml():
+    po = {"sourceTxnId": "t-1", "data": [{"poInternalNumber": "x", "filler2": "junk"}]}
+    for media_type in ("application/json", "application/xml"):
+        sent = marked_case("modifyPurchaseOrder", po, 3, media_type).body
+        assert sent["sourceTxnId"] == f"{MARKER} t-1"  # the value kept whole after the marker
+        assert sent["data"][0]["filler2"] == f"{MARKER} junk"
+    por = {"model": [{"key": "k", "description": "d", "sourceSystemName": "s"}]}
+    item = marked_case("updateProcessedPorStatus", por, 3).body["model"][0]
+    assert item["sourceSystemName"].startswith(MARKER)
+    assert not item["description"].startswith(MARKER)  # one field per record is enough
+
+
+def test_the_marker_never_touches_the_field_a_case_breaks_nor_a_value_that_is_not_text():
+    too_long = {"AttpId": 1, "OrderSeq": 1, "PpeCode": "A", "Description": "x" * 501}
+    for extra in ({}, {"ShortDesc": "s"}, {"ShortDesc": 5}):
+        body = {"PPE": [{**too_long, **extra}]}
+        for seed in range(4):
+            sent = marked_case("createUpdateProgressPayEvents", body, seed)
+            event = sent.body["PPE"][0]
+            assert event["Description"] == "x" * 501
+            assert "SMAT-DESCRIPTION-MAX-500" in [b.rule_id for b in breaches_of(sent)]
+            if extra.get("ShortDesc") == "s":  # faker's text of one character, or "s" raw
+                assert event["ShortDesc"].startswith(f"{MARKER} ")
+            elif "ShortDesc" in extra:
+                assert event["ShortDesc"] == 5  # a number in a text field: left as generated
+
+
+def test_the_marker_keeps_a_value_within_its_documented_maximum():
+    """A Description of exactly 500 characters (the accepting side of the boundary) stays 500
+    characters and accepted: the marker never turns an accepted case into a rejected one."""
+    body = {"PPE": [{"AttpId": 1, "OrderSeq": 1, "PpeCode": "A", "Description": "y" * 500}]}
+    for seed in range(4):
+        sent = marked_case("createUpdateProgressPayEvents", body, seed)
+        description = sent.body["PPE"][0]["Description"]
+        assert description.startswith(MARKER) and len(description) == 500
+        assert breaches_of(sent) == []

@@ -2,6 +2,8 @@
 never exceeded, redirects not followed, Retry-After waited out to its bound, bounded bodies."""
 
 import itertools
+import subprocess
+import sys
 import time
 
 import pytest
@@ -10,7 +12,7 @@ from engine_support import json_answer, product_table
 from conformance.errors import UsageError
 from conformance.exchange import send
 from conformance.target import load_target
-from conformance.transport import RunLimits, configure_run, parse_rate
+from conformance.transport import RunLedger, RunLimits, configure_run, parse_rate
 
 
 def po_target(write_target, url, extra=""):
@@ -27,13 +29,17 @@ def test_rates_are_read_per_second_or_per_minute():
 
 
 def test_the_rate_limit_spaces_requests_on_the_wire(serve, write_target):
-    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    arrivals = []  # taken by the server: the first send's connection set-up is not counted
+
+    def answer(m, p, h, b):
+        arrivals.append(time.monotonic())
+        return json_answer(200, {})
+
+    server = serve(answer)
     target = po_target(write_target, server.url)
     configure_run(target.products.values(), RunLimits(rate=parse_rate("20/s")))
-    arrivals = []
     for _ in range(8):
         send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})
-        arrivals.append(time.monotonic())
     gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert len(server.requests) == 8
     # slots 1/20 s apart: the span is at least 7 slots; no gap collapses (scheduling noise aside)
@@ -133,3 +139,88 @@ def test_a_body_is_read_up_to_the_bound(serve, write_target):
                               json_body={})
     assert len(response.content) == 1024 * 1024
     assert exchange.response_body.endswith("[the body went on past 1048576 bytes: not read]")
+
+
+# ------------------------------------------------------------------ several processes, one run
+# What an xdist worker does: its sessions take budget and pacing slots from the run's ledger,
+# a file the controller shared. Two such processes start sending at the same moment.
+_SENDER = """
+import sys, time
+from pathlib import Path
+from conformance.exchange import send
+from conformance.target import load_target
+from conformance.transport import RunLedger, RunLimits, configure_run
+target_file, ledger, rate, budget, count, ready, go = sys.argv[1:]
+target = load_target(Path(target_file))
+limits = RunLimits(rate=float(rate) or None, max_requests=int(budget) or None)
+configure_run(target.products.values(), limits, RunLedger(Path(ledger)))
+Path(ready).touch()
+while not Path(go).exists():
+    time.sleep(0.002)
+for _ in range(int(count)):
+    send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})
+"""
+
+
+def _two_processes(tmp_path, target_file, *, rate=0.0, budget=0, count=4):
+    """Two processes sharing one ledger send `count` requests each, started together."""
+    ledger = tmp_path / "ledger.json"
+    RunLedger().share(ledger)  # the controller's, with nothing sent yet
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{i}" for i in range(2)]
+    children = [
+        subprocess.Popen([sys.executable, "-c", _SENDER, str(target_file), str(ledger),
+                          str(rate), str(budget), str(count), str(flag), str(go)])
+        for flag in ready
+    ]
+    deadline = time.monotonic() + 60
+    while not all(flag.exists() for flag in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    assert [child.wait(timeout=60) for child in children] == [0, 0]
+
+
+def test_processes_sharing_the_run_ledger_are_paced_as_one(serve, write_target, tmp_path):
+    """-n 2: the rate holds request by request, not on average (no requests in pairs)."""
+    arrivals = []
+
+    def answer(m, p, h, b):
+        arrivals.append(time.monotonic())
+        return json_answer(200, {})
+
+    target_file = write_target(product_table("po", serve(answer).url))
+    _two_processes(tmp_path, target_file, rate=20.0, count=6)
+    assert len(arrivals) == 12
+    gaps = [b - a for a, b in itertools.pairwise(sorted(arrivals))]
+    assert arrivals[-1] - arrivals[0] >= 11 / 20 * 0.95
+    assert min(gaps) >= 0.025, gaps  # slots 1/20 s apart, whichever process sends
+
+
+def test_processes_sharing_the_run_ledger_spend_one_budget_to_the_last_request(
+        serve, write_target, tmp_path):
+    """-n 2: --max-requests 5 is the run's: 5 sent in all (not 2 + 2), never 6."""
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    target_file = write_target(product_table("po", server.url))
+    _two_processes(tmp_path, target_file, budget=5, count=4)
+    assert len(server.requests) == 5
+
+
+def test_a_per_product_budget_holds_for_the_run_not_per_process(serve, write_target, tmp_path):
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    text = product_table("po", server.url).replace("timeout_seconds = 5\n",
+                                                   "timeout_seconds = 5\nmax_requests = 3\n")
+    _two_processes(tmp_path, write_target(text), count=3)
+    assert len(server.requests) == 3
+
+
+def test_a_request_over_one_budget_takes_nothing_from_the_other(serve, write_target):
+    """A product over its own budget leaves the run's budget to the others."""
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    text = product_table("po", server.url).replace("timeout_seconds = 5\n",
+                                                   "timeout_seconds = 5\nmax_requests = 1\n")
+    target = load_target(write_target(text))
+    configure_run(target.products.values(), RunLimits(max_requests=2))
+    for _ in range(3):
+        send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})
+    ledger = target.products["po"].transport.ledger
+    assert len(server.requests) == 1 and ledger.used() == 1 and ledger.used("po") == 1

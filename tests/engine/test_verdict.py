@@ -119,6 +119,24 @@ def test_a_rule_held_only_on_its_accepting_side_is_not_tested_naming_the_enablin
     assert verdict_exit_code(NON_CONFORMANT, 1, require_all=True) == 1
 
 
+def test_a_rule_the_request_budget_kept_from_being_judged_is_not_tested_never_skipped():
+    """--max-requests: the data was there, the budget kept the request back. The rule is not
+    tested (a bigger budget tests it), so the verdict line counts it and --require-all exits 6."""
+    spent = "not sent: the request budget (--max-requests 20) is spent"
+    kept_back = Exchange("PUT", "http://127.0.0.1:1/x", {}, None, transport_error=spent,
+                         failure=TransportFailure.BUDGET)
+    others = [o for o in all_passed() if o.rule_id != "POR-UNKNOWN-ORDER-REJECTED"]
+    skipped = Outcome("POR-UNKNOWN-ORDER-REJECTED", Status.SKIPPED, SourceKind.SCENARIO,
+                      "por-unknown-order-is-rejected", "updateProcessedPorStatus", spent,
+                      exchanges=[kept_back], breaking=True)
+    results = judge_rules(RULES, [*others, skipped], {})
+    rule = status_of(results, "POR-UNKNOWN-ORDER-REJECTED")
+    assert rule.status == UNTESTED and rule.reason == spent
+    assert untested_must(results) == ["POR-UNKNOWN-ORDER-REJECTED"]
+    assert fold_verdict(results, {}) == CONFORMANT
+    assert verdict_exit_code(CONFORMANT, len(untested_must(results)), require_all=True) == 6
+
+
 def test_a_rule_about_answers_passes_on_any_judged_answer():
     assert RULES["GEP-STATUSCODE-IS-STRING"].about_answers
     assert not RULES["PO-NOT-AUTHORIZED"].about_answers

@@ -2,10 +2,13 @@
 the same seed; written.json lists exactly what the run wrote into the mock; --max-requests is
 never exceeded and what it left out is not tested."""
 
+import itertools
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 
 import pytest
 from hostile_server import Forward
@@ -40,6 +43,31 @@ def test_dry_run_sends_nothing_and_counts_what_a_real_run_sends(tmp_path, hostil
     assert total == f"total: {len(counter.requests)} request(s)"
 
 
+@pytest.mark.parametrize("budget", ["run", "product"])
+def test_a_dry_run_counts_what_a_real_run_sends_under_the_same_budget(
+        budget, tmp_path, hostile, upstream, target_file):
+    """--dry-run --max-requests N (or a target file's max_requests for a product): the total
+    is what the real run with that budget sends, and the rest is said to go untested."""
+    counter = _counted(hostile, upstream)
+    if budget == "run":
+        common = ["--base-url", counter.url, "--api", "gep", "--max-requests", "15"]
+    else:
+        path = target_file(counter.url, 10, {r"\[po\]\n": "[po]\nmax_requests = 4\n"})
+        common = ["--target", str(path), "--api", "gep,po"]
+    common += ["--profile", "smoke", "--seed", "4"]
+    dry = conformance_run(*common, "--dry-run", "--report-dir", str(tmp_path / "dry"), env=ENV)
+    assert dry.returncode == 0, dry.stdout[-2000:] + dry.stderr[-2000:]
+    assert counter.requests == []
+    total = next(line for line in dry.stdout.splitlines() if line.startswith("total: "))
+    assert "would not be sent" in total and "reported not tested" in total
+    if budget == "product":
+        assert "  [po] max_requests 4 (target file): " in dry.stdout
+    else:
+        assert "stopped by --max-requests 15" in total
+    conformance_run(*common, "--report-dir", str(tmp_path / "real"), env=ENV)
+    assert total.startswith(f"total: {len(counter.requests)} request(s), stopped by ")
+
+
 def test_written_json_lists_exactly_what_the_run_wrote_into_the_mock(tmp_path):
     with start_in_thread() as running:
         done = conformance_run("--base-url", running.base_url, "--profile", "smoke", "--seed",
@@ -57,6 +85,9 @@ def test_written_json_lists_exactly_what_the_run_wrote_into_the_mock(tmp_path):
             "marked_orders": {key for key, r in store.orders.items()
                               if str(r.get("sourceSystemName")).startswith("conformance-run-")},
         }
+        stored_events = {(str(a.po_id), e["AttpId"]): dict(e) for a in store.agreements.values()
+                         for e in a.events}
+        stored_orders = {key: dict(r) for key, r in store.orders.items()}
     assert done.returncode == 0, done.stdout[-2000:]
     written = json.loads((tmp_path / "written.json").read_text())
     marker = written["run_marker"]
@@ -71,8 +102,27 @@ def test_written_json_lists_exactly_what_the_run_wrote_into_the_mock(tmp_path):
     # the records scenarios wrote carry the run's marker where the documents allow free text
     assert changed["marked_orders"] <= seed_orders | {r.split(" ")[1] for r in changed["orders"]}
     assert changed["events"] or changed["marked_orders"]
-    assert all(str(e.get("ShortDesc")) == marker for a in store.agreements.values()
+    assert all(str(e.get("ShortDesc")).startswith(marker) for a in store.agreements.values()
                for e in a.events if str(e.get("ShortDesc")).startswith("conformance-run-"))
+    # JSON and XML bodies alike are read (the XML scenario's PO among them), and every write
+    # to a PO carried the marker in its sourceTxnId
+    assert not [r for r in records["po"] if r.startswith("(body")]
+    po_records = written["products"]["po"]["records"]
+    assert po_records and all(t.startswith(marker) for r in po_records
+                              for t in r["source_txn_ids"])
+    # every event and order the run wrote text into (scenarios, generated cases and the
+    # pre-flight alike) holds the marker there; a call whose body had no free-text field
+    # (the documented sample request's events) leaves the seeded text as it was
+    seeded = {(str(a.po_id), e["AttpId"]): e.get("ShortDesc") for a in REFERENCE_SEED.agreements
+              for e in a.events}
+    wrote = [re.match(r"event AttpId (\d+) \(PO (\S+) ", r) for r in records["smat"]]
+    texts = [stored_events[key].get("ShortDesc") for key in
+             ((m.group(2), int(m.group(1))) for m in wrote if m)
+             if stored_events[key].get("ShortDesc") != seeded.get(key)]
+    texts += [stored_orders[r.split(" ")[1]].get("sourceSystemName") for r in records["gep"]
+              if r.startswith("order ")]
+    texts = [t for t in texts if isinstance(t, str)]
+    assert texts and all(t.startswith(marker) for t in texts), texts
     summary_of(tmp_path)
 
 
@@ -83,8 +133,30 @@ def test_the_budget_is_never_exceeded_and_the_rest_is_not_tested(tmp_path, hosti
     assert len(counter.requests) == 4
     document = summary_of(tmp_path)
     budget = [r for r in document["rules"] if "request budget" in r.get("reason", "")]
-    assert budget and all(r["status"] == "skipped" for r in budget)
+    assert budget and all(r["status"] == "untested" for r in budget)
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_rules_the_budget_left_out_are_not_tested_and_the_verdict_counts_them(tmp_path):
+    """--max-requests 20 on the embedded mock: what the budget kept back is "not tested" (never
+    passed, never a plain skip), the verdict line says how many MUST rules that leaves, and
+    --require-all exits 6."""
+    done = conformance_run("--profile", "smoke", "--max-requests", "20", "--seed", "3",
+                           "--require-all", "--report-dir", str(tmp_path), env=ENV)
+    document = summary_of(tmp_path)
+    rules = document["rules"]
+    budget = [r for r in rules if "request budget" in r.get("reason", "")]
+    assert len(budget) > 10 and all(r["status"] == "untested" for r in budget)
+    assert not [r["id"] for r in rules if r["status"] == "skipped"]  # smoke: nothing needs data
+    untested = [r["id"] for r in rules if r["status"] == "untested" and r["level"] == "MUST"]
+    assert {r["id"] for r in budget if r["level"] == "MUST"} <= set(untested)
+    assert document["untested_must"] == untested
+    assert document["verdict"] == "conformant"
+    line = f"conformant, {len(untested)} MUST rules not tested"
+    assert document["verdict_line"] == line
+    assert done.stdout.strip().splitlines()[-1].startswith(
+        f"verdict: CONFORMANT, {len(untested)} MUST rules not tested  (exit 6)")
+    assert done.returncode == 6, done.stdout[-2000:] + done.stderr[-2000:]
 
 
 def test_a_dry_run_writes_no_verdict_and_leaves_reports_latest_alone(tmp_path):
@@ -104,3 +176,22 @@ def test_a_dry_run_writes_no_verdict_and_leaves_reports_latest_alone(tmp_path):
     runs = [d for d in (tmp_path / "reports").iterdir() if d.name != "latest"]
     assert [d.name for d in runs if (d / "summary.json").exists()] == []
     assert all((d / "dry-run.txt").is_file() for d in runs)
+
+
+def test_under_xdist_workers_share_one_budget_and_one_pace(tmp_path, hostile, upstream):
+    """-n 2: the budget is the run's (spent to the last request, never exceeded, whichever
+    worker sends) and the rate holds request by request, not on average in pairs."""
+    arrivals = []
+
+    def timed(server, request):
+        arrivals.append(time.monotonic())
+        return Forward()
+
+    counter = hostile(timed, upstream)
+    done = conformance_run("--base-url", counter.url, "--api", "po", "--profile", "smoke",
+                           "--max-requests", "10", "--rate-limit", "8/s", "-n", "2",
+                           "--report-dir", str(tmp_path), env=ENV)
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr[-2000:]
+    assert len(counter.requests) == 10  # the pre-flight included
+    gaps = [b - a for a, b in itertools.pairwise(sorted(arrivals))]
+    assert min(gaps) >= 0.06, gaps  # slots 1/8 s apart

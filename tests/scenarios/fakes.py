@@ -15,6 +15,7 @@ class FakeProduct:
     data: dict[str, Any]
     has_credentials: bool = True
     has_low_privilege: bool = True
+    transport: Any = None  # the run marker, as `transport.marker`
 
 
 @dataclass

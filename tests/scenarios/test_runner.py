@@ -1,6 +1,7 @@
 """The runner with a fake target: skips, inconclusive steps, implicit 5xx failures, evidence."""
 
 import random
+from types import SimpleNamespace
 
 from fakes import GEP_DATA, PO_DATA, SMAT_DATA, FakeProduct, FakeSend, FakeTarget, response
 
@@ -151,3 +152,31 @@ def test_same_seed_reproduces_the_same_requests():
     run("ppe-new-event-is-created", target, first, seed=3)
     run("ppe-new-event-is-created", target, second, seed=3)
     assert first.calls == second.calls
+
+
+MARKER = "conformance-run-7"
+
+
+def marked_target(product: str, data) -> FakeTarget:
+    return FakeTarget({product: FakeProduct(product, data,
+                                            transport=SimpleNamespace(marker=MARKER))})
+
+
+def test_an_xml_body_carries_the_run_marker_like_a_json_one():
+    send = FakeSend([response(200, "<r/>", "application/xml")])
+    run("po-xml-modify-is-answered-in-xml", marked_target("po", PO_DATA), send)
+    raw = send.calls[0]["raw_body"]
+    # the marker first, the rest of the value kept: each transaction id stays its own
+    assert f"<sourceTxnId>{MARKER} ZZ-UNKNOWN-" in raw
+    assert f"<filler1>{MARKER} " in raw and "<poInternalNumber>P1</poInternalNumber>" in raw
+
+
+def test_a_field_a_step_checks_is_kept_gets_its_fresh_value_not_the_marker():
+    """Locking an event, then changing ShortDesc: the change must be sent as "After", or the
+    marker (the same in both steps) would make "ShortDesc kept" hold whatever the target did."""
+    send = FakeSend([lambda kw: response(200, {"@odata.context": "$metadata#x",
+                                               "value": kw["json_body"]["PPE"]})])
+    run("ppe-locked-event-keeps-its-short-desc", marked_target("smat", SMAT_DATA), send)
+    first, second = (call["json_body"]["PPE"][0] for call in send.calls)
+    assert first["ShortDesc"] == f"{MARKER} Before"  # the event created is marked
+    assert second["ShortDesc"] == "After"
