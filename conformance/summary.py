@@ -279,7 +279,8 @@ def screen_lines(document: dict) -> list[str]:
 def comparable(document: dict) -> dict:
     """A summary.json without what differs between two runs of one target at one seed, so
     they can be compared whole: durations, start time, report paths, each exchange's send time
-    and elapsed time, the answer's Date header, loopback ports (a mock on a free port)."""
+    and elapsed time, the answer's Date header, loopback ports (a mock on a free port), the
+    random ids of generated cases."""
     varying = ("durations", "started_at", "reports")
     text = json.dumps({k: v for k, v in document.items() if k not in varying}, sort_keys=True)
     for report_path in sorted((document.get("reports") or {}).values(), key=len, reverse=True):
@@ -288,4 +289,8 @@ def comparable(document: dict) -> dict:
     text = re.sub(r'"sent_at": "[^"]*"', '"sent_at": ""', text)
     text = re.sub(r'"date": "[^"]*"', '"date": ""', text)
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+    # schemathesis draws a random id per generated case (sent as X-Schemathesis-TestCaseId)
+    case_id = re.compile(r'("case_id": |"X-Schemathesis-TestCaseId": |TestCaseId: )"?[A-Za-z0-9]+')
+    text = case_id.sub(lambda m: m.group(1) + ('"' if m.group(0)[len(m.group(1))] == '"' else "")
+                       + "CASE", text)
     return json.loads(text)

@@ -26,6 +26,7 @@ from conformance.catalog import (
 )
 from conformance.exchange import failed_as, record_exchange
 from conformance.fuzz import judging
+from conformance.fuzz.breaches import Breach
 from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
@@ -100,14 +101,15 @@ def run_case(case, product: ProductTarget, seed: int) -> list[Outcome]:
 
     Every outcome is on the breaking side (`Outcome.breaking`): an input rule is judged only
     for a case whose input breaches it, an answer rule on any answer it judges."""
-    prepare_case(case, product, seed)
-    return judge_case(case, product, send_case(case, product))
+    breaches = prepare_case(case, product, seed)
+    return judge_case(case, product, send_case(case, product), breaches)
 
 
-def prepare_case(case, product: ProductTarget, seed: int) -> None:
+def prepare_case(case, product: ProductTarget, seed: int) -> list[Breach] | None:
     """Make the case's body realistic and put the run marker in it (`realise`); in the
-    generating thread, in case order: the realism generator is one seeded instance."""
-    realise(case, product.data, seed, product.transport.marker)
+    generating thread, in case order: the realism generator is one seeded instance. Returns
+    the case's breaches for `judge_case` (None: not looked at)."""
+    return realise(case, product.data, seed, product.transport.marker)
 
 
 @dataclass
@@ -132,9 +134,11 @@ def send_case(case, product: ProductTarget) -> Sent:
     return Sent(time.perf_counter() - started, response=response)
 
 
-def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
+def judge_case(case, product: ProductTarget, sent: Sent,
+               breaches: list[Breach] | None = None) -> list[Outcome]:
     """The outcomes of one sent case: the judges of its product (`fuzz.judging`) and the
-    answer rule, or the answer rule alone without an answer."""
+    answer rule, or the answer rule alone without an answer. `breaches`: what `prepare_case`
+    found (None: found here)."""
     operation = str(case.operation.definition.raw.get("operationId"))
     started = time.perf_counter() - sent.seconds  # the record's elapsed time is the sending's
     if sent.error is not None:  # the answer rule: failed on no answer, else inconclusive
@@ -142,7 +146,9 @@ def judge_case(case, product: ProductTarget, sent: Sent) -> list[Outcome]:
     response = sent.response
     outcomes = [_answer_outcome(operation, Status.PASSED, "", case.id)]
     ctx = judging.context_of(case, response)
-    for verdict in judging.judge_case(ctx, judging.breaches_of(case)):
+    if breaches is None:
+        breaches = judging.breaches_of(case)
+    for verdict in judging.judge_case(ctx, breaches):
         judgement = verdict.judgement
         evidence = judgement.status is not Status.PASSED
         outcomes.append(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from faker import Faker
 
-from conformance.fuzz.breaches import body_breaches
+from conformance.fuzz.breaches import Breach, body_breaches
 from conformance.fuzz.judging import breaches_of, operation_of
 from conformance.records import mark
 
@@ -163,15 +163,21 @@ def _free_text(node, rng: random.Random, fake: Faker, breached: set[str], path: 
                 _free_text(value, rng, fake, breached, where)
 
 
-def realise(case, data: Mapping, seed: int, marker: str | None = None) -> None:
+def realise(case, data: Mapping, seed: int, marker: str | None = None) -> list[Breach] | None:
     """Make the case's body realistic in place (three bodies in four; the rest stay raw), and
     put the run's `marker` in a free-text field of every write (`records.mark`), raw or not,
-    outside the places the case breaks and within the documented maximum lengths."""
+    outside the places the case breaks and within the documented maximum lengths.
+
+    Returns the case's breaches (`judging.breaches_of`), found before the body changed: the
+    changes stay off the breached places and within the documented limits, so they are the
+    realised case's too and its answer is judged by them without validating the body again
+    (None when the body is no JSON value: nothing was looked at)."""
     if not isinstance(case.body, dict | list):
-        return
+        return None
     rng = random.Random(f"{seed}:{json.dumps(case.body, sort_keys=True, default=str)}")
     operation = operation_of(case)
-    breached = _breached(case, operation)
+    found = breaches_of(case)
+    breached = _breached(case, operation, found)
     body = copy.deepcopy(case.body)
     if rng.random() >= KEEP_RAW:
         realiser = REALISERS.get(operation)
@@ -180,11 +186,12 @@ def realise(case, data: Mapping, seed: int, marker: str | None = None) -> None:
         _FAKER.seed_instance(rng.getrandbits(32))
         _free_text(body, rng, _FAKER, breached)
     case.body = mark(operation, body, marker, breached=breached)
+    return found
 
 
-def _breached(case, operation: str) -> set[str]:
+def _breached(case, operation: str, found: list[Breach]) -> set[str]:
     """Where the body breaks the spec: an XML body is the same object as a JSON one (it is not
     judged field by field, but its breaking places are kept all the same)."""
     if "json" in (case.media_type or ""):
-        return {b.where for b in breaches_of(case)}
+        return {b.where for b in found}
     return {b.where for b in body_breaches(operation, "application/json", case.body)}

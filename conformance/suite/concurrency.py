@@ -160,18 +160,19 @@ class CaseBatch:
 
     def __init__(self, sender: Sender, product, seed: int):
         self.sender, self.product, self.seed = sender, product, seed
-        self._sent: list[tuple[object, Future]] = []
+        self._sent: list[tuple[object, list | None, Future]] = []
 
     def add(self, case) -> None:
-        fuzz.prepare_case(case, self.product, self.seed)
+        breaches = fuzz.prepare_case(case, self.product, self.seed)
         operation = str(case.operation.definition.raw.get("operationId"))
         keys = case_record_keys(operation, case.body)
-        self._sent.append((case, self.sender.submit(keys, fuzz.send_case, case, self.product)))
+        future = self.sender.submit(keys, fuzz.send_case, case, self.product)
+        self._sent.append((case, breaches, future))
 
     def judged(self) -> list[Outcome]:
         """Every case's outcomes in generation order (waits for the answers)."""
         outcomes: list[Outcome] = []
         sent, self._sent = self._sent, []
-        for case, future in sent:
-            outcomes += fuzz.judge_case(case, self.product, future.result())
+        for case, breaches, future in sent:
+            outcomes += fuzz.judge_case(case, self.product, future.result(), breaches)
         return outcomes
