@@ -154,18 +154,21 @@ def mock_environment(variant: str):
 
 @contextlib.contextmanager
 def embedded_mock(variant: str = "reference", faults: tuple[str, ...] = ()):
-    """The reference mock on a free loopback port, its demo credentials in the environment:
-    yields (its target file, its base URL); stopped on exit."""
+    """The reference mock on a free loopback port, in a process of its own (`mock.child`), its
+    demo credentials in the environment: yields (its target file, its base URL); stopped on
+    exit. A mock that does not start is a UsageError naming why."""
+    from conformance.mock.child import MockProcess
     from conformance.mock.faults import UnknownFault
-    from conformance.mock.server import start_in_thread
 
     target_file, credentials = mock_target(variant)
     try:
-        running = start_in_thread(host="127.0.0.1", port=0, faults=faults, variant=variant)
+        running = MockProcess(variant, faults)  # its own process: the suite keeps its core
     except UnknownFault as error:
         raise UsageError(
             f"--mock-fault: {error} — `conformance mock --list-faults` names them"
         ) from None
+    except RuntimeError as error:  # it printed why on its stderr; the last line says it
+        raise UsageError(f"{error} — try `conformance mock` alone to see it fail") from None
     with _environment(dict(credentials)), running:
         yield target_file, running.base_url
 

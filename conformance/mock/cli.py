@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MS",
         help="wait MS milliseconds before answering each request (a latency-bound target)",
     )
+    parser.add_argument(  # the embedded mock of a run (mock.child): stop with the parent
+        "--until-stdin-closes", action="store_true", help=argparse.SUPPRESS
+    )
     parser.add_argument(
         "--list-faults",
         action="store_true",
@@ -94,6 +97,8 @@ def main(args: argparse.Namespace) -> int:
     gc.freeze()  # the seed data and modules leave the collector's sight: shorter GC pauses
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if args.until_stdin_closes:
+        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     faults = f" with faults {', '.join(args.fault)}" if args.fault else ""
     if args.latency_ms:
         faults += f", {args.latency_ms:g} ms latency per request"

@@ -108,3 +108,26 @@ def test_cli_prints_the_base_url_serves_and_stops_on_sigterm():
             process.wait()
         process.stdout.close()
         process.stderr.close()
+
+
+def test_the_embedded_mock_runs_in_its_own_process_and_stops_with_its_parent():
+    """`conformance run` without a target serves the mock from a child process (mock.child):
+    it answers, and closing its stdin (what the parent's exit does, cleanly or not) stops it."""
+    import requests
+
+    from conformance.mock.child import MockProcess
+
+    with MockProcess("reference") as child:
+        assert child.base_url.startswith("http://127.0.0.1:")
+        answer = requests.post(f"{child.base_url}/__mock__/reset", timeout=10)
+        assert answer.status_code == 200
+        process = child._process
+    assert process.poll() is not None  # stopped, not left serving
+
+
+def test_an_unknown_fault_is_refused_before_a_process_starts():
+    from conformance.mock.child import MockProcess
+    from conformance.mock.faults import UnknownFault
+
+    with pytest.raises(UnknownFault, match="no-such-fault"):
+        MockProcess("reference", ("no-such-fault",))
