@@ -246,6 +246,9 @@ BAD = [
          js(400, {**env(), "statusCode": 400}), POR_SENT),
     Case("gep-error-entry-without-errors", "gep_error_details_shape", POR,
          js(400, {**env("400"), "errorDetails": [{"key": "A1"}]}), POR_SENT),
+    # "One or more errors": every document example carries one; an empty list names no cause
+    Case("gep-error-entry-with-empty-errors", "gep_error_details_shape", CONTACT,
+         js(200, {**env("400"), "errorDetails": [{"key": "C2", "errors": []}]}), CONTACT_SENT),
     Case("gep-error-without-description", "gep_error_details_shape", POR,
          js(400, {**env("400"), "errorDetails": [{"key": "A1", "errors": [{"errorCode": "X"}]}]}),
          POR_SENT),

@@ -30,7 +30,6 @@ WHOLE_RUN = {
 
 # what the suite does not catch with the rule the spec names (docs/selftest.md, "Survivors")
 KNOWN_MISSES = {
-    *(f"{op}/empty/errorDetails.errors" for op in GEP_OPS),
     *(f"modifyPurchaseOrder/type/{f}" for f in (
         "buyerId", "poStatus", "poTransactionRefNo", "processStatus")),
     *(f"createUpdateProgressPayEvents/type/value.{f}" for f in (
