@@ -31,6 +31,7 @@ ANSWER_JUDGES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "po": (
         ("po_errors_shape", "PO-ERRORS-SHAPE"),
+        ("po_answer_field_types", "PO-ANSWER-FIELD-TYPES"),
         ("po_echoes_identifiers", "PO-ECHOES-IDENTIFIERS"),
         ("po_echoes_present", "PO-ECHOES-PRESENT"),
         ("json_media_type", "PO-JSON-SUPPORTED"),
