@@ -40,6 +40,7 @@ ANSWER_JUDGES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "smat": (
         ("odata_response", "SMAT-ODATA-RESPONSE"),
+        ("value_indicators_y_or_n", "SMAT-INDICATORS-Y-OR-N"),
         ("json_media_type", "SMAT-JSON-RESPONSE"),
         ("success_answer", "SMAT-SUCCESS-ANSWER"),
         ("value_holds_sent_events", "SMAT-SUCCESS-ANSWER"),

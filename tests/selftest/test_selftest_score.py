@@ -28,15 +28,10 @@ WHOLE_RUN = {
     "saveOrgEntityManagers/empty/errorDetails",
 }
 
-# what the suite does not catch with the rule the spec names (docs/selftest.md, "Survivors")
-KNOWN_MISSES = {
-    *(f"createUpdateProgressPayEvents/type/value.{f}" for f in (
-        "AttpId", "PohId", "DpId", "ProjId", "OrderSeq", "PpeId", "PpeCode", "ShortDesc",
-        "Description", "PlanCompletionDate", "PaymentPercent", "PaymentWeeks", "CostValue",
-        "PaymentDate", "LockedInd", "ManualInd", "DeliveryInd", "ActualPaymentDate", "PaidInd")),
-    *(f"createUpdateProgressPayEvents/enum/value.{f}" for f in (
-        "LockedInd", "ManualInd", "DeliveryInd", "PaidInd")),
-}
+# what the suite does not catch with the rule the spec names (docs/selftest.md, "Survivors"):
+# none since the judges read the GEP errors list, the PO answer's field types and the Smart
+# Materials events of value (issue 10); a gap found later is listed here with its fix
+KNOWN_MISSES: set[str] = set()
 
 # the mock never gives the answer these change (it answers 200, never 201; no 2xx with errors)
 NOT_PLANTED = {
