@@ -120,7 +120,7 @@ def odata_response(ctx: Context) -> Failure | None:
             if documented.enum is None and not fits(event.get(name), documented):
                 got = event[name]
                 return Failure(f"value[{number}].{name} {shown(got)} (a JSON {json_type(got)})",
-                               f"{name} a {_kind(documented)}, as {EVENT_SCHEMA} types it")
+                               f"{name} of type {_kind(documented)}, as {EVENT_SCHEMA} types it")
     return None
 
 
