@@ -86,6 +86,11 @@ FIELD_FILES = {
                                       "entityCode)",
     "ORG-ORGENTITY-CODES-KNOWN": "one scenario file per field (entityType, lobEntityCode)",
     "PO-ECHOES-IDENTIFIERS": "the three echoes judged in every PO answer",
+    "PO-ANSWER-FIELD-TYPES": "the seven string fields judged in every JSON PO 2xx answer",
+}
+# PO rules that only a JSON answer can break, by rule id: why no XML scenario judges them.
+JSON_ANSWERS_ONLY = {
+    "PO-ANSWER-FIELD-TYPES": "n/a: JSON answers only (an XML answer carries text, no JSON types)",
 }
 ORG_BATCH = ("the item of a one-item batch; positions are varied on managerCode[] and "
              "orgEntities[] (a batch of items may succeed in part)")
@@ -140,6 +145,8 @@ def dimensions() -> dict[str, dict[str, str]]:
             row["media"] = "n/a: the JSON half of the pair (XML: PO-XML-SUPPORTED)"
         elif rid == "PO-XML-SUPPORTED":
             row["media"] = "n/a: the XML half of the pair (JSON: PO-JSON-SUPPORTED)"
+        elif rid in JSON_ANSWERS_ONLY:
+            row["media"] = JSON_ANSWERS_ONLY[rid]
         elif (rid in xml and rid in json_rules) or rid in EVERY_REQUEST_RULES:
             row["media"] = "JSON and XML"
         else:

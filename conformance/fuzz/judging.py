@@ -31,6 +31,7 @@ ANSWER_JUDGES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "po": (
         ("po_errors_shape", "PO-ERRORS-SHAPE"),
+        ("po_answer_field_types", "PO-ANSWER-FIELD-TYPES"),
         ("po_echoes_identifiers", "PO-ECHOES-IDENTIFIERS"),
         ("po_echoes_present", "PO-ECHOES-PRESENT"),
         ("json_media_type", "PO-JSON-SUPPORTED"),
@@ -39,6 +40,7 @@ ANSWER_JUDGES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "smat": (
         ("odata_response", "SMAT-ODATA-RESPONSE"),
+        ("value_indicators_y_or_n", "SMAT-INDICATORS-Y-OR-N"),
         ("json_media_type", "SMAT-JSON-RESPONSE"),
         ("success_answer", "SMAT-SUCCESS-ANSWER"),
         ("value_holds_sent_events", "SMAT-SUCCESS-ANSWER"),

@@ -212,18 +212,19 @@ def gep_status_code_string(ctx: Context) -> Failure | None:
 
 @judge("gep_error_details_shape", "gep")
 def gep_error_details_shape(ctx: Context) -> Failure | None:
-    """Each entry: a string key and errors of string errorCode and errorDescription (the spec's
-    GepErrorDetail and GepError; errorCode values are an open set, not their type)."""
+    """Each entry: a string key and one or more errors of string errorCode and errorDescription
+    (the spec's GepErrorDetail and GepError, "One or more errors": an entry with an empty errors
+    list reports no cause; errorCode values are an open set, not their type)."""
     for entry in _entries(envelope(ctx), "errorDetails"):
         errors = entry.get("errors") if isinstance(entry, dict) else None
         good = isinstance(entry, dict) and isinstance(entry.get("key"), str) and isinstance(
-            errors, list) and all(
+            errors, list) and bool(errors) and all(
             isinstance(e, dict) and isinstance(e.get("errorCode"), str)
             and isinstance(e.get("errorDescription"), str) for e in errors
         )
         if not good:
             return Failure(f"errorDetails entry {shown(entry)}",
-                           "{key, errors: [{errorCode, errorDescription}]}")
+                           "{key, errors: [{errorCode, errorDescription}, ...]}, one error or more")
     return None
 
 

@@ -8,8 +8,17 @@ or a 2xx with the errors listed. JSON or XML, one response or a list of them.
 
 import re
 
-from conformance.judges import Context, Failure, NotApplicable, evaluate, is_xml_media, judge
+from conformance.judges import (
+    NOT_JSON,
+    Context,
+    Failure,
+    NotApplicable,
+    evaluate,
+    is_xml_media,
+    judge,
+)
 from conformance.judges.po_body import FIELDS, errors_of, responses, sent_items
+from conformance.judges.spec_types import documented_properties, json_type
 from conformance.notation import shown
 
 # processStatus values are undocumented: one that says the modification failed
@@ -128,6 +137,36 @@ def po_errors_shape(ctx: Context) -> Failure | None:
         ):
             return Failure(f"errors {shown(errors)}",
                            '"errors": [{"errorCode": "...", "errorDesc": "..."}]')
+    return None
+
+
+def _scalar_fields() -> dict[str, frozenset[str]]:
+    """The PoServiceResponse fields 002 types as a scalar (every one "string", optional), with
+    their types as the spec writes them; `errors`, a list of objects, is po_errors_shape's."""
+    return {name: prop.types for name, prop in documented_properties(
+        "po", "PoServiceResponse").items() if not prop.types & {"array", "object"}}
+
+
+@judge("po_answer_field_types", "po")
+def po_answer_field_types(ctx: Context) -> Failure | NotApplicable | None:
+    """A JSON 2xx answer's PoServiceResponse fields, when present and not null, are of the type
+    002 gives them: a string (a number, a boolean or an object is not). An XML answer carries
+    text only, and a 4xx body may be another JSON error wrapper: neither is judged."""
+    if not 200 <= ctx.answer.status < 300:
+        return NotApplicable("not a 2xx: a 4xx body may be a PoServiceResponse or other JSON")
+    body = ctx.answer.json
+    if body is NOT_JSON or is_xml_media(ctx.answer.content_type):
+        return NotApplicable("not a JSON answer: an XML answer carries text only")
+    fields = _scalar_fields()
+    for item in body if isinstance(body, list) else [body]:
+        if not isinstance(item, dict):
+            continue  # not a PoServiceResponse at all: success_answer judges that
+        for name, types in fields.items():
+            value = item.get(name)
+            if value is not None and json_type(value) not in types:
+                documented = " or ".join(sorted(types - {"null"}))
+                return Failure(f"{name} {shown(value)} (a JSON {json_type(value)})",
+                               f"{name} a JSON {documented} or null, as 002 types it")
     return None
 
 

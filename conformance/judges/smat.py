@@ -5,6 +5,7 @@ agreement): a 4xx, or a 2xx whose returned event keeps its protected values. `va
 all of the PO's events or only the sent ones; CostValue is never required to be echoed.
 """
 
+import re
 from urllib.parse import urlsplit
 
 from conformance.judges import Context, Failure, NotApplicable, judge
@@ -17,10 +18,15 @@ from conformance.judges.events import (
     sent_events,
     value_events,
 )
+from conformance.judges.spec_types import Documented, documented_properties, json_type
 from conformance.notation import shown
 
 NEVER_ECHOED = {"CostValue"}  # may be derived from PaymentPercent (see the sample)
 INDICATORS = ("LockedInd", "DeliveryInd", "ManualInd", "PaidInd")
+EVENT_SCHEMA = "ProgressPayEventState"  # the spec's schema of one event of an answer's value
+# OData JSON Format v4.0 §3.2: with IEEE754Compatible=true, Edm.Int64 and Edm.Decimal values
+# are written as strings ("10000143788", "170.4"); a string of another kind is no number
+_NUMERIC_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 
 def _ok(ctx: Context) -> bool:
@@ -74,15 +80,67 @@ def rejected(ctx: Context) -> Failure | None:
     return Failure(ctx.answer.brief(), "a 4xx (400, 403, 404, 409, 422...)")
 
 
+def _event_fields() -> dict[str, Documented]:
+    return documented_properties("smat", EVENT_SCHEMA)
+
+
+def fits(value: object, documented: Documented) -> bool:
+    """A field value of the type the spec documents, as the latitude reads it: absent or null
+    always; any JSON number (never a boolean) where a number or integer is documented (numbers
+    may be decimals); a numeric string where an Int64 (`format: int64`) or a decimal (`number`)
+    is (OData's IEEE754Compatible); a string where one is documented (an integer PpeCode may come
+    back as one; a date is any string). A number where only a string is documented does not."""
+    kind = json_type(value)
+    if kind == "null" or kind in documented.types:
+        return True
+    if kind in ("integer", "number"):
+        return documented.numeric
+    if kind == "string" and (documented.format == "int64" or "number" in documented.types):
+        return _NUMERIC_TEXT.fullmatch(str(value)) is not None
+    return False
+
+
+def _kind(documented: Documented) -> str:
+    return " or ".join(sorted(documented.types - {"null"})) + " (or null)"
+
+
 @judge("odata_response", "smat", only_if="accepted")
 def odata_response(ctx: Context) -> Failure | None:
-    """A success body: an @odata.context URL and a value list of events."""
+    """A success body: an @odata.context URL and a value list of events, each event's fields of
+    the types the spec's ProgressPayEventState gives them (see `fits`); extra fields are
+    allowed. The indicators' values are value_indicators_y_or_n's."""
     body = ctx.answer.json
     context = body.get("@odata.context") if isinstance(body, dict) else None
-    if is_context_url(context) and value_events(body) is not None:
-        return None
-    return Failure(ctx.answer.brief(),
-                   "{@odata.context: <context URL, absolute or $metadata#...>, value: [events]}")
+    events = value_events(body)
+    if not is_context_url(context) or events is None:
+        return Failure(ctx.answer.brief(), "{@odata.context: <context URL, absolute or "
+                       "$metadata#...>, value: [events]}")
+    for number, event in enumerate(events):
+        for name, documented in _event_fields().items():
+            if documented.enum is None and not fits(event.get(name), documented):
+                got = event[name]
+                return Failure(f"value[{number}].{name} {shown(got)} (a JSON {json_type(got)})",
+                               f"{name} of type {_kind(documented)}, as {EVENT_SCHEMA} types it")
+    return None
+
+
+@judge("value_indicators_y_or_n", "smat", only_if="accepted")
+def value_indicators_y_or_n(ctx: Context) -> Failure | NotApplicable | None:
+    """The events an accepted call's value returns hold a documented value (Y or N, or null: any
+    field may be null) in every indicator, as the spec's ProgressPayEventState lists them."""
+    events = value_events(ctx.answer.json)
+    if events is None:
+        return NotApplicable("no value list of events: odata_response judges the body")
+    for number, event in enumerate(events):
+        for name, documented in _event_fields().items():
+            allowed = documented.enum
+            if allowed is None or name not in event:
+                continue
+            value = event[name]
+            if not any(value == a and type(value) is type(a) for a in allowed):
+                values = " or ".join(shown(a) for a in allowed)
+                return Failure(f"value[{number}].{name} {shown(value)}", f"{name} {values}")
+    return None
 
 
 @judge("value_holds_sent_events", "smat", only_if="accepted")

@@ -106,6 +106,8 @@ FAULTS: tuple[Fault, ...] = (
           "the answer omits sourceTxnId and processStatus"),
     Fault("po-errors-as-strings", "PO-ERRORS-SHAPE",
           "errors is a list of plain strings instead of {errorCode, errorDesc} objects"),
+    Fault("po-answer-status-as-number", "PO-ANSWER-FIELD-TYPES",
+          "a JSON success answer's poStatus and processStatus are numbers (2, 0), not strings"),
     Fault("po-auth-not-enforced", "PO-CREDENTIALS-REQUIRED",
           "a request without credentials is served"),
     Fault("po-readonly-may-modify", "PO-NOT-AUTHORIZED",

@@ -27,6 +27,7 @@ from conformance.mock.xml_codec import XmlError, parse_xml, to_xml
 
 PATH = "/service/v1/po/modify"
 ECHOED = ("poInternalNumber", "poExternalNumber", "poTransactionRefNo", "buyerId")
+PO_STATUS_CODES = {"DRAFT": 1, "AUTHORISED": 2}  # internal codes: po-answer-status-as-number
 
 
 def wants_xml(request: Request) -> bool:
@@ -139,6 +140,9 @@ def _modify(request: Request, ctx: MockContext, collection: object) -> Response:
 
 
 def _success_echo(response: dict, ctx: MockContext) -> dict:
+    if ctx.faults.on("po-answer-status-as-number"):  # internal status codes leak out
+        response["poStatus"] = PO_STATUS_CODES.get(response["poStatus"], 9)
+        response["processStatus"] = 0
     if ctx.faults.on("po-echo-swaps-po-numbers"):
         response["poExternalNumber"] = response["poInternalNumber"]
     if ctx.faults.on("po-echo-drops-fields"):

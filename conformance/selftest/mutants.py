@@ -7,9 +7,9 @@ mutations that break the documents are generated (README "Selftest" lists what i
 
 - `remove`: a property the schema lists in `required` is removed (optional ones may be absent);
 - `type`: a typed property gets a JSON value of a type its schema does not allow;
-- `echo`: an identifier the request sent comes back altered: a string or integer property that
-  carries its own `x-rules` and no `enum`, `pattern` or `format` (the value a rule ties to the
-  request: PO numbers, sourceTxnId, successDetails keys);
+- `echo`: an identifier the request sent comes back altered: a string or integer property the
+  spec marks `x-echo: true` (the value a rule ties to the request: PO numbers, sourceTxnId,
+  successDetails keys);
 - `empty`: a documented array that holds items is emptied;
 - `enum`: a property with a documented enumeration holds a value outside it;
 - `status`: a documented 2xx becomes the first 2xx the operation does not document;
@@ -36,6 +36,7 @@ SPEC_FILES = ("gep-smart.yaml", "po-service.yaml", "smart-materials.yaml")
 JSON_MEDIA = "application/json"
 WRONG_MEDIA_TYPE = "text/plain; charset=utf-8"
 OUT_OF_ENUM = "X"  # in no documented enumeration of an answer
+ECHO = "x-echo"  # on an answer property whose value is one the request sent (specs/README.md)
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 
 # a value of each JSON type, tried in this order for a `type` mutant
@@ -215,8 +216,7 @@ def _place_mutants(operation: str, statuses: tuple[int, ...], place: _Place) -> 
     if wrong:
         add("type", f"{label} is a JSON {wrong[0]} ({_describe(wrong[1])}), documented as "
             f"{' or '.join(sorted(types))}", replacement=wrong[1])
-    plain = not ({"enum", "pattern", "format", "const"} & schema.keys())
-    if plain and _rules_of(schema) and types & {"string", "integer"}:
+    if schema.get(ECHO) is True and types & {"string", "integer"}:
         add("echo", f"{label} comes back altered, not as the request sent it")
     if "array" in types:
         add("empty", f"{label} comes back as an empty list")

@@ -40,7 +40,11 @@ ANSWER_FAULTS = [f for f in FAULTS if f.rule in ANSWER_RULES]
 # neighbour" is asserted; scenarios prove each (test_fault_changes_the_verdict_on_its_rule)
 NEEDS_A_PARTICULAR_INPUT = {"gep-500-on-null-item", "gep-500-on-negative-threshold",
                             "po-500-on-odd-input", "smat-500-on-null-event",
-                            "smat-value-omits-new-events"}
+                            "smat-value-omits-new-events",
+                            # SMAT-INDICATORS-Y-OR-N is also judged in answers (the events value
+                            # returns): these faults show only once an indicator other than Y or
+                            # N is sent and accepted
+                            "smat-indicators-any-value", "smat-indicators-first-event-only"}
 SCENARIOS = [s for s in load_scenarios() if s.profile in ("smoke", "standard")]
 
 

@@ -186,6 +186,8 @@ PROBES = {
     "po-echo-swaps-po-numbers": lambda c: po_answers(c.po(c.bodies.po()))[0].get(
         "poExternalNumber") != c.bodies.authorised_po().external_number,
     "po-echo-drops-fields": lambda c: "sourceTxnId" not in po_answers(c.po(c.bodies.po()))[0],
+    "po-answer-status-as-number": lambda c: not isinstance(
+        po_answers(c.po(c.bodies.po()))[0].get("processStatus"), str),
     "po-errors-as-strings": lambda c: isinstance(po_answers(_po_item(
         c, poInternalNumber="NO-SUCH", poExternalNumber=None))[0]["errors"][0], str),
     "po-auth-not-enforced": lambda c: c.po(c.bodies.po(), auth={}).status_code not in (401, 403),

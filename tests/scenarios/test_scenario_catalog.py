@@ -51,6 +51,7 @@ ONE_SIDED = {
     "PO-ECHOES-IDENTIFIERS": ("po_echoes_identifiers", "response content"),
     "PO-ECHOES-PRESENT": ("po_echoes_present", "response content"),
     "PO-ERRORS-SHAPE": ("po_errors_shape", "response shape"),
+    "PO-ANSWER-FIELD-TYPES": ("po_answer_field_types", "response shape"),
     "SMAT-SUCCESS-ANSWER": ("value_holds_sent_events", "response content"),
     "SMAT-ODATA-RESPONSE": ("odata_response", "response shape"),
     "SMAT-JSON-RESPONSE": ("json_media_type", "response media type"),

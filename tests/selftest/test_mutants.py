@@ -71,6 +71,19 @@ def test_what_the_documents_leave_open_is_no_mutant():
     assert not any(m.id.endswith("/echo/errorDetails.key") for m in GENERATED)
 
 
+def test_only_the_values_the_spec_marks_x_echo_are_altered_as_echoes():
+    """An echo mutant alters a value a rule ties to the request (`x-echo`); a field with its own
+    rule that is not an echo (PO-ANSWER-FIELD-TYPES on buyerId, poStatus) gets none."""
+    echoes = {m.id for m in GENERATED if m.kind == "echo"}
+    assert echoes == {
+        *(f"{op}/echo/successDetails.key" for op in (
+            "updateProcessedPorStatus", "updateContactInterfaceStatus", "saveOrgEntityManagers")),
+        *(f"modifyPurchaseOrder/echo/{name}" for name in (
+            "poInternalNumber", "poExternalNumber", "sourceTxnId")),
+    }
+    assert BY_ID["modifyPurchaseOrder/type/poStatus"].rules[0] == "PO-ANSWER-FIELD-TYPES"
+
+
 def test_the_rule_nearest_the_mutated_place_comes_first():
     assert BY_ID["modifyPurchaseOrder/echo/sourceTxnId"].rules[0] == "PO-ECHOES-IDENTIFIERS"
     assert BY_ID["updateProcessedPorStatus/type/statusCode"].rules[0] == "GEP-STATUSCODE-IS-STRING"

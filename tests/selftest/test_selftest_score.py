@@ -21,25 +21,16 @@ BY_ID = {m.id: m for m in GENERATED}
 GEP_OPS = ("updateProcessedPorStatus", "updateContactInterfaceStatus", "saveOrgEntityManagers")
 
 # caught with their rule by a whole standard run (the fuzzing checks), not by the scenarios
+# (measured by `conformance selftest`; the GEP errorDetails type mutants once listed here are
+# caught by the scenario fold since the rejection scenarios judge gep_error_details_shape)
 WHOLE_RUN = {
-    *(f"{op}/type/{place}" for op in GEP_OPS for place in (
-        "errorDetails.key", "errorDetails.errors.errorCode",
-        "errorDetails.errors.errorDescription")),
     "saveOrgEntityManagers/empty/errorDetails",
 }
 
-# what the suite does not catch with the rule the spec names (docs/selftest.md, "Survivors")
-KNOWN_MISSES = {
-    *(f"{op}/empty/errorDetails.errors" for op in GEP_OPS),
-    *(f"modifyPurchaseOrder/type/{f}" for f in (
-        "buyerId", "poStatus", "poTransactionRefNo", "processStatus")),
-    *(f"createUpdateProgressPayEvents/type/value.{f}" for f in (
-        "AttpId", "PohId", "DpId", "ProjId", "OrderSeq", "PpeId", "PpeCode", "ShortDesc",
-        "Description", "PlanCompletionDate", "PaymentPercent", "PaymentWeeks", "CostValue",
-        "PaymentDate", "LockedInd", "ManualInd", "DeliveryInd", "ActualPaymentDate", "PaidInd")),
-    *(f"createUpdateProgressPayEvents/enum/value.{f}" for f in (
-        "LockedInd", "ManualInd", "DeliveryInd", "PaidInd")),
-}
+# what the suite does not catch with the rule the spec names (docs/selftest.md, "Survivors"):
+# none since the judges read the GEP errors list, the PO answer's field types and the Smart
+# Materials events of value (issue 10); a gap found later is listed here with its fix
+KNOWN_MISSES: set[str] = set()
 
 # the mock never gives the answer these change (it answers 200, never 201; no 2xx with errors)
 NOT_PLANTED = {
@@ -78,8 +69,10 @@ def test_the_scenarios_catch_the_mutant_with_its_rule(mutant_id):
 
 
 def test_a_mutant_only_fuzzing_catches_is_caught_by_a_whole_run(tmp_path):
-    mutant = BY_ID["updateProcessedPorStatus/type/errorDetails.errors.errorCode"]
+    mutant = BY_ID["saveOrgEntityManagers/empty/errorDetails"]
+    folded = MutantResult(mutant, fold_scenarios(mutant, "standard", seed=1))
+    assert folded.status != CAUGHT, "the scenarios catch it now: move it out of WHOLE_RUN"
     result = MutantResult(mutant, whole_run(mutant, "reference", "standard", 1, tmp_path))
     assert result.certification.by == "run" and result.certification.applied
     assert result.status == CAUGHT, result.certification.error or result.certification.failing
-    assert result.caught_by == ["GEP-ERROR-DETAIL-SHAPE"]
+    assert result.caught_by == ["GEP-REJECTION-ANSWER"]
