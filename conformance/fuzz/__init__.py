@@ -26,7 +26,7 @@ from conformance.catalog import (
 )
 from conformance.exchange import failed_as, record_exchange
 from conformance.fuzz import judging
-from conformance.fuzz.breaches import Breach
+from conformance.fuzz.breaches import Breach, request_rules
 from conformance.fuzz.realism import realise
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
@@ -161,10 +161,18 @@ def judge_case(case, product: ProductTarget, sent: Sent,
                 message=judgement.message,
                 exchanges=[_exchange(product, response, started)] if evidence else [],
                 case_id=case.id,
-                breaking=True,
+                breaking=_on_breaking_side(operation, verdict),
             )
         )
     return outcomes
+
+
+def _on_breaking_side(operation: str, verdict: judging.Verdict) -> bool:
+    """An input rule (one the request's spec places state) is on its breaking side only when
+    the case's input breaches it; its answer check alone (an indicator the answer holds) cannot
+    show that forbidden input is refused. Every other judged answer is the breaking side of its
+    answer rule."""
+    return verdict.judge == judging.INPUT_JUDGE or verdict.rule_id not in request_rules(operation)
 
 
 def _answer_outcome(operation: str, status: Status, message: str, case_id: str,

@@ -183,6 +183,7 @@ def path_breaches(operation_id: str, path_parameters: dict) -> list[Breach]:
     return breaches
 
 
+@cache
 def request_rules(operation_id: str) -> tuple[str, ...]:
     """Every rule an input breach of this operation can be attributed to (its `x-rule-of`)."""
     spec = load_spec(PRODUCT_OF_OPERATION[operation_id])

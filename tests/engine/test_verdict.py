@@ -192,3 +192,20 @@ def test_outcomes_survive_their_json_form_and_unknown_rules_are_reported():
     original = outcome("GEP-ENVELOPE-SHAPE", Status.FAILED)
     assert outcome_from_dict(original.to_dict()) == original
     assert unknown_rule_ids(RULES, [outcome("NOPE", Status.PASSED)]) == ["NOPE"]
+
+
+def test_an_input_rules_answer_check_is_not_its_breaking_side():
+    """SMAT-INDICATORS-Y-OR-N is also judged on the indicators an answer holds; that check on a
+    case that sent valid indicators cannot show forbidden input refused, so it earns no pass.
+    The input judge on a breaching case, and an answer rule's check, are breaking sides."""
+    from conformance.fuzz import _on_breaking_side
+    from conformance.fuzz.judging import INPUT_JUDGE, Verdict
+    from conformance.judges import Judgement
+    from conformance.outcomes import Status
+
+    passed = Judgement(Status.PASSED, "")
+    op = "createUpdateProgressPayEvents"
+    assert not _on_breaking_side(op, Verdict("value_indicators_y_or_n", "SMAT-INDICATORS-Y-OR-N",
+                                             passed))
+    assert _on_breaking_side(op, Verdict(INPUT_JUDGE, "SMAT-INDICATORS-Y-OR-N", passed))
+    assert _on_breaking_side(op, Verdict("odata_response", "SMAT-ODATA-RESPONSE", passed))
