@@ -264,8 +264,9 @@ def screen_lines(document: dict) -> list[str]:
         for problem in checks["problems"]:
             lines.append(f"  PRE-FLIGHT [{product}] {problem}")
     if document.get("untested_must") and document["verdict"] == CONFORMANT:
-        lines.append("  not a clean pass: NOT TESTED above says what would test them;"
-                     " --require-all makes this exit 6")
+        gate = ("--require-all: exit 6" if document.get("require_all")
+                else "--require-all makes this exit 6")
+        lines.append(f"  not a clean pass: NOT TESTED above says what would test them; {gate}")
     # the last line: the verdict and where to read it, once
     shown = document.get("verdict_line") or document["verdict"]
     head, _, rest = shown.partition(",")

@@ -116,6 +116,8 @@ def test_1_require_all_makes_a_conformant_run_with_untested_must_rules_exit_6(tm
     untested = len(document["untested_must"])
     assert document["verdict_line"] == f"conformant, {untested} MUST rules not tested"
     assert f"verdict: CONFORMANT, {untested} MUST rules not tested  (exit 6)" in done.stdout
+    assert "--require-all: exit 6" in done.stdout  # not the hint to use the option it used
+    assert "--require-all makes this exit 6" not in done.stdout
     junit = (tmp_path / "r" / "junit.xml").read_text()
     assert 'name="conformance.not-tested.PO-NOT-AUTHORIZED"' in junit
     assert "po.low_privilege_auth" in junit
