@@ -62,10 +62,13 @@ def main() -> int:
             points.append((examples, seconds))
             print(f"{examples:>8} {seconds:>8.1f} {outcomes:>9} {1000 * seconds / outcomes:>16.2f}"
                   f"  {document['verdict']}", flush=True)
-    intercept, slope = _fit(points)
-    worst = max(abs(y - (intercept + slope * x)) / y for x, y in points)
-    print(f"fit: {intercept:.1f} s + {slope:.3f} s per example per operation; "
-          f"largest deviation from the line {100 * worst:.0f}%")
+    if len({x for x, _ in points}) < 2:
+        print("fit: needs two example counts or more (--examples 12,25,...)")
+    else:
+        intercept, slope = _fit(points)
+        worst = max(abs(y - (intercept + slope * x)) / y for x, y in points)
+        print(f"fit: {intercept:.1f} s + {slope:.3f} s per example per operation; "
+              f"largest deviation from the line {100 * worst:.0f}%")
     print(machine_line())
     return 0
 

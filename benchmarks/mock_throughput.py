@@ -163,6 +163,11 @@ def main() -> int:
     endpoints = requests_of_endpoints()
     if args.endpoints:
         wanted = args.endpoints.split(",")
+        unknown = sorted(set(wanted) - {e[0] for e in endpoints})
+        if unknown:
+            names = ", ".join(e[0] for e in endpoints)
+            raise SystemExit(f"--endpoints: no endpoint named {', '.join(unknown)} (the names: "
+                             f"{names})")
         endpoints = [e for e in endpoints if e[0] in wanted]
     wrk = ensure_wrk()
     prism = None if args.no_prism else ensure_prism()
@@ -170,15 +175,15 @@ def main() -> int:
     servers: dict[str, dict[str, tuple]] = {"mock": {}, "prism": {}}
     with tempfile.TemporaryDirectory() as scratch:
         scripts = {e[0]: lua_script(Path(scratch), *e) for e in endpoints}
-        process, base_url = start_mock()
-        servers["mock"] = {name: (process, base_url) for name in scripts}
-        if prism:
-            for spec in dict.fromkeys(SPEC_OF[name] for name in scripts):
-                started = start_prism(prism, spec)
-                for name in scripts:
-                    if SPEC_OF[name] == spec:
-                        servers["prism"][name] = started
-        try:
+        mock_process, base_url = start_mock()
+        servers["mock"] = {name: (mock_process, base_url) for name in scripts}
+        try:  # every server started is stopped, whatever fails after it started
+            if prism:
+                for spec in dict.fromkeys(SPEC_OF[name] for name in scripts):
+                    started = start_prism(prism, spec)
+                    for name in scripts:
+                        if SPEC_OF[name] == spec:
+                            servers["prism"][name] = started
             print(f"{'endpoint':30} {'server':6} {'conn':>4} {'req/s':>9} {'p50 ms':>8} "
                   f"{'p99 ms':>8} {'non-2xx':>8}")
             for name, script in scripts.items():
@@ -198,7 +203,8 @@ def main() -> int:
                         print(f"{name:30} mock/prism at {count} connections: {ratio:.1f}x "
                               "(target >= 3)")
         finally:
-            stopped = set()
+            stopped = {id(mock_process)}
+            stop_process(mock_process)
             for by_endpoint in servers.values():
                 for process, _ in by_endpoint.values():
                     if id(process) not in stopped:

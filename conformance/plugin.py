@@ -84,6 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from conformance.suite import settings as run_settings
 
     _keep_hypothesis_files_out_of_the_working_directory()
+    _draw_from_the_specs_only()
     option = config.option
     ledger = None
     if _is_worker(config):  # the controller's choices (seed, report dir), not a fresh draw
@@ -188,6 +189,22 @@ def _keep_hypothesis_files_out_of_the_working_directory() -> None:
     from hypothesis.configuration import set_hypothesis_home_dir
 
     set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "conformance-hypothesis")
+
+
+def _draw_from_the_specs_only() -> None:
+    """Hypothesis also draws the literals of every loaded module outside site-packages (its
+    "local constants"): the suite's own source when installed with `pip install -e`, and
+    whatever else a process happened to import. Generated cases would then depend on the suite's
+    source text and differ between an xdist worker and a serial run at the same seed, and carry
+    rule ids and placeholders as input. A run draws from the specs only. Hypothesis has no
+    setting for it: its private hook is replaced when it exists, and left alone otherwise."""
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a Hypothesis without the module
+        return
+    if callable(getattr(providers, "_get_local_constants", None)) and callable(
+            getattr(providers, "Constants", None)):
+        providers._get_local_constants = providers.Constants  # an empty set of constants
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -1,7 +1,7 @@
 """`--concurrency N`: up to N requests in flight, with the outcomes of a serial run.
 
 Live targets are latency-bound: one request at a time, a 100 ms sandbox makes the standard
-profile's ~1,450 requests last minutes. One pool of N threads sends for the whole run:
+profile's ~1,550 requests last minutes. One pool of N threads sends for the whole run:
 
 - **Scenarios** are started together when the run loop begins. Scenarios that share a record
   key (`conformance.scenarios.records`) form one group and run one after the other in the serial

@@ -28,7 +28,8 @@ RUN_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("concurrency", {"type": int, "metavar": "N",
                      "help": "requests in flight, same verdict as one at a time (default: "
                              + ", ".join(f"{p} {n}" for p, n in DEFAULT_CONCURRENCY.items())
-                             + "; 1 = one at a time)"}),
+                             + f"; 1 = one at a time; at most {MAX_CONCURRENCY}; 1 under a"
+                             " request budget)"}),
     ("seed", {"type": int, "metavar": "N", "help": "reproduce a run exactly"}),
     ("report-dir", {"metavar": "DIR",
                     "help": "where reports go (default reports/<timestamp>/, copied to latest)"}),

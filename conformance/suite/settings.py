@@ -249,5 +249,25 @@ def build(
         data_warnings=tuple(w for name, product in loaded.products.items()
                             for w in target_data.warnings(name, product.data)),
         limits=limits,
-        concurrency=concurrency_of(concurrency, profile),
+        concurrency=_concurrency_under_budget(concurrency, profile, max_requests, loaded),
     )
+
+
+def _concurrency_under_budget(value: int | None, profile: str, max_requests: int | None,
+                              loaded) -> int:
+    """The run's concurrency; 1 under a request budget (--max-requests, a target file's
+    max_requests). Which requests a budget reaches is the serial order's only one at a time: in
+    flight side by side it depends on timing, and a repeat at the same seed could judge other
+    rules. The profile's default gives way to 1; an explicit N > 1 is a UsageError."""
+    concurrency = concurrency_of(value, profile)
+    budgeted = max_requests is not None or any(
+        p.transport.file_max is not None for p in loaded.products.values())
+    if not budgeted or concurrency == 1:
+        return concurrency
+    if value is not None:
+        raise UsageError(
+            f"--concurrency {value} with a request budget (--max-requests or a target file's"
+            " max_requests): which requests the budget reaches would depend on timing, so a"
+            " repeat at the same seed could judge other rules — give --concurrency 1 (the"
+            " default under a budget) or drop the budget")
+    return 1

@@ -143,3 +143,39 @@ def test_cases_naming_the_same_record_are_sent_one_after_the_other():
     finally:
         release.set()
         sender.close()
+
+
+def test_a_request_budget_sends_one_at_a_time_and_refuses_an_explicit_pool(tmp_path,
+                                                                          monkeypatch):
+    """Which requests a budget reaches is only the serial order's one at a time: the standard
+    profile's default pool gives way to 1, and --concurrency 8 with a budget is a usage error
+    (a repeat at the same seed must judge the same rules)."""
+    from conformance.errors import UsageError
+    from conformance.suite import settings
+
+    for name, value in mock.DEMO_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+
+    common = dict(target=None, base_url="http://127.0.0.1:9", api=None, profile="standard",
+                  seed=1, report_dir=str(tmp_path), default_report_dir=False)
+    assert settings.build(**common).concurrency == 8  # the profile's default, no budget
+    assert settings.build(**common, max_requests=50).concurrency == 1
+    with pytest.raises(UsageError, match="--concurrency 8 with a request budget"):
+        settings.build(**common, max_requests=50, concurrency=8)
+
+
+@pytest.mark.slow
+def test_xdist_workers_write_the_summary_of_a_serial_run(tmp_path):
+    """-n 2 against a serial run, GEP at the standard profile (generated cases included): the
+    same summary.json, because a worker draws its cases from the specs only (Hypothesis would
+    otherwise also draw literals of whatever modules the process had loaded)."""
+    runs = {
+        name: _run("--api", "gep", "--seed", "11", *argv, "--report-dir", str(tmp_path / name))
+        for name, argv in (("serial", ["--concurrency", "1"]), ("xdist", ["-n", "2"]))
+    }
+    for name, process in runs.items():
+        output, _ = process.communicate(timeout=300)
+        assert process.returncode == 0, f"{name}:\n{output[-3000:]}"
+    serial, xdist = (summary_of(tmp_path / name) for name in runs)
+    assert serial["counts"]["outcomes"]["passed"] > 1000
+    assert comparable(serial) == comparable(xdist)
