@@ -39,6 +39,6 @@ def shown_body(text: str, limit: int = 300) -> str:
     whitespace collapsed, cut to `limit`."""
     try:
         return shown(json.loads(text), limit)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or JSON too deep or too long to read
         body = " ".join(text.split())
         return body if len(body) <= limit else body[: limit - 1] + "…"

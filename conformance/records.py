@@ -155,7 +155,7 @@ def written_by(operation: str, body: Any, url: str, answer_text: str | None) -> 
                      "saveOrgEntityManagers"):
         try:
             failed = _gep_failed_keys(json.loads(answer_text or "null"))
-        except ValueError:
+        except (ValueError, RecursionError):
             failed = set()
         records = [r for r in records if r.split(" ")[-1 if "org" not in r else 2] not in failed]
     if operation == "modifyPurchaseOrder":
@@ -187,7 +187,7 @@ def json_body(raw: bytes | str | None) -> Any:
         return None
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 

@@ -61,6 +61,8 @@ def read_json(content: bytes) -> Read:
                               f"{error.colno} (RFC 8259)")
     except RecursionError:
         return Read(NOT_JSON, "not readable JSON: nested too deeply")
+    except ValueError as error:  # a number of more digits than Python converts (4,300)
+        return Read(NOT_JSON, f"not readable JSON: {str(error).split(';')[0]}")
 
 
 def xml_encoding(content: bytes, charset: str | None) -> tuple[str, str, int]:

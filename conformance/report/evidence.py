@@ -18,7 +18,7 @@ def _pretty(body: str | None) -> str:
         return "(no body)"
     try:
         text = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or too deep or too long to read
         text = body
     if len(text) > BODY_CHARS:
         text = text[:BODY_CHARS] + f"\n… [{len(text) - BODY_CHARS} more characters cut]"

@@ -385,3 +385,20 @@ def test_key_messages_use_json_notation_and_the_keys_as_sent():
     failure = evaluate("gep_success_keys_were_sent", ctx)
     assert failure.received == 'successDetails keys ["1"] that were not sent'
     assert failure.documented == 'only keys the request sent: ["CC-2017.023662"]'
+
+
+@pytest.mark.parametrize("content, why", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b'{"statusCode": ' + b"9" * 5000 + b"}", "digits"),
+])
+def test_a_body_python_cannot_read_is_not_json_and_no_stack_trace(content, why):
+    """A hostile answer (200 KB of nesting, a 5,000-digit number) is judged unreadable JSON;
+    the messages and the report's evidence show it as text instead of raising."""
+    from conformance.judges.body import NOT_JSON, read_json
+    from conformance.notation import shown_body
+    from conformance.report.evidence import _pretty
+
+    read = read_json(content)
+    assert read.value is NOT_JSON and why in read.problem
+    text = content.decode()
+    assert shown_body(text).startswith(text[:10]) and _pretty(text).startswith(text[:10])
