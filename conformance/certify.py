@@ -11,6 +11,7 @@ import contextlib
 import ipaddress
 import json
 import os
+import signal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -230,7 +231,19 @@ def _usage_error_reports(args: argparse.Namespace, message: str) -> None:
         pass
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (`timeout`, a CI job cancelled) stops a run as Ctrl-C does: what ran is kept and
+    all three reports are written, instead of the process dying with nothing written."""
+
+    def terminated(signum, frame):
+        raise KeyboardInterrupt("SIGTERM")
+
+    with contextlib.suppress(ValueError):  # not the main thread: leave the handler alone
+        signal.signal(signal.SIGTERM, terminated)
+
+
 def _main(args: argparse.Namespace) -> int:
+    _stop_on_sigterm()
     run_settings.check_options(  # a wrong option is refused before a mock starts
         api=args.api,
         waivers=args.waivers,

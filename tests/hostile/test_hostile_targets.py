@@ -326,7 +326,8 @@ def test_credentials_rejected_mid_run_stop_the_product(tmp_path, hostile, upstre
     assert len(server.api_requests()) <= 4 + 2 + 2  # + one refresh resend, + credential-less
 
 
-def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file, stop):
     server = hostile(api(Forward(delay=0.3)), upstream)
     started = time.monotonic()
     process = subprocess.Popen(
@@ -338,7 +339,7 @@ def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file):
     try:
         while len(server.api_requests()) < 3 and time.monotonic() - started < STARTUP:
             time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)  # SIGTERM (timeout, a cancelled CI job) stops it as Ctrl-C
         stdout, stderr = process.communicate(timeout=STARTUP)
     finally:
         if process.poll() is None:
