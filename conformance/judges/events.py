@@ -65,6 +65,13 @@ def is_match(event: dict[str, Any], wanted: dict[str, Any]) -> bool:
     )
 
 
+def same_record(event: dict[str, Any], known: dict[str, Any]) -> bool:
+    """The same event by every identity both show (AttpId, PpeCode, PpeId), not just one: a
+    target matching events by PpeCode alone may hold two events with one AttpId."""
+    shared = [n for n in MATCH_FIELDS if event.get(n) is not None and known.get(n) is not None]
+    return bool(shared) and all(same_value(known[n], event[n]) for n in shared)
+
+
 def matches(events: list[dict[str, Any]], wanted: dict[str, Any]) -> list[dict[str, Any]]:
     return [event for event in events if is_match(event, wanted)]
 

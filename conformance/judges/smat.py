@@ -14,6 +14,7 @@ from conformance.judges.events import (
     earlier,
     is_match,
     matches,
+    same_record,
     same_value,
     sent_events,
     value_events,
@@ -247,8 +248,10 @@ def siblings_unchanged(ctx: Context) -> Failure | NotApplicable | None:
     """
     sent = _wanted(ctx)
     siblings = [e for e in ctx.before.values() if not any(is_match(e, w) for w in sent)]
-    in_answer = [(old, matches(_events(ctx), old)) for old in siblings]
-    in_answer = [(old, found[0]) for old, found in in_answer if found]
+    # the sibling itself: the one event agreeing on every identity both show (a target that
+    # matches by PpeCode or PpeId alone may hold another event sharing one of them)
+    in_answer = [(old, [e for e in _events(ctx) if same_record(e, old)]) for old in siblings]
+    in_answer = [(old, found[0]) for old, found in in_answer if len(found) == 1]
     if not _ok(ctx) or not in_answer:
         return NotApplicable("the answer shows none of the PO's other events")
     for old, now in in_answer:

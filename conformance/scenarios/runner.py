@@ -114,7 +114,11 @@ class _Run:
         for event in sent_events(request.body) if request.is_json else []:
             seen = self.events_seen.get(history_key(event))
             if "PpeId" not in event and seen and seen.get("PpeId") is not None:
-                event["PpeId"] = seen["PpeId"]  # send all three keys consistently
+                # send all three keys consistently; an id answered as a numeric string (OData
+                # IEEE754Compatible) goes back as the integer the request documents
+                ppe_id = seen["PpeId"]
+                event["PpeId"] = int(ppe_id) if isinstance(ppe_id, str) and \
+                    ppe_id.strip().isdigit() else ppe_id
         return request
 
     def step(self, step: Step) -> bool:

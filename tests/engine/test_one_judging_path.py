@@ -20,7 +20,7 @@ from conformance.catalog import (
     routes,
 )
 from conformance.fuzz.judging import ANSWER_JUDGES, INPUT_JUDGE, breaches_of, context_of, judge_case
-from conformance.judges import _JUDGES, Answer, Context, judge_names
+from conformance.judges import _JUDGES, Answer, Context, Failure, evaluate, judge_names
 from conformance.judges.body import read_json, read_xml
 from conformance.outcomes import SourceKind, Status
 from conformance.scenarios import Expectation, Scenario, Step, run_scenario
@@ -402,3 +402,25 @@ def test_a_body_python_cannot_read_is_not_json_and_no_stack_trace(content, why):
     assert read.value is NOT_JSON and why in read.problem
     text = content.decode()
     assert shown_body(text).startswith(text[:10]) and _pretty(text).startswith(text[:10])
+
+
+def _smat_answer(events: list[dict]) -> Answer:
+    body = {"@odata.context": "$metadata#x", "value": events}
+    return Answer(200, "application/json", json.dumps(body).encode())
+
+
+def test_a_sibling_is_the_event_agreeing_on_every_identity_it_shows():
+    """A target matching events by PpeCode alone holds a second event with the sibling's
+    AttpId after a PpeCode change: that event is not the sibling, and the sibling itself kept
+    its values (latitude: events may be matched by PpeId, AttpId or PpeCode). An update that
+    did land on the sibling still fails."""
+    sibling = {"AttpId": 7, "PpeId": 70, "PpeCode": "A", "ShortDesc": "kept"}
+    sent = {"PPE": [{"AttpId": 8, "PpeId": 80, "PpeCode": "B", "ShortDesc": "new"}]}
+    before = {"AttpId:7": sibling}
+    other = {"AttpId": 7, "PpeId": 71, "PpeCode": "A2", "ShortDesc": "another record"}
+    answer = _smat_answer([sibling, other, sent["PPE"][0]])
+    ctx = Context("smat", "createUpdateProgressPayEvents", answer, sent, before=before)
+    assert evaluate("siblings_unchanged", ctx) is None
+    changed = _smat_answer([{**sibling, "ShortDesc": "overwritten"}, sent["PPE"][0]])
+    ctx = Context("smat", "createUpdateProgressPayEvents", changed, sent, before=before)
+    assert isinstance(evaluate("siblings_unchanged", ctx), Failure)
