@@ -27,6 +27,7 @@ PRODUCT_KEYS = {
     "max_requests",
 }
 DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 3600  # seconds; a bound the run's wall time is derived from (no inf, no nan)
 
 # kind, required, what the value is (the fix names it)
 _EVENT = {
@@ -235,8 +236,9 @@ class TableReader:
             "the per-request timeout in seconds, e.g. 30",
             required=False,
         )
-        if timeout is not None and timeout <= 0:
-            raise self.fail(where, "timeout_seconds", f"got {timeout}", "set a positive number")
+        if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:  # nan fails both tests
+            raise self.fail(where, "timeout_seconds", f"got {timeout}",
+                            f"set a positive number of seconds, at most {MAX_TIMEOUT}")
         timeout = float(timeout or DEFAULT_TIMEOUT)
         headers = (
             self.value(

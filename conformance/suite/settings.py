@@ -178,8 +178,8 @@ def check_options(
     if max_requests is not None and max_requests < 1:  # as a target file's max_requests
         raise UsageError(f"--max-requests {max_requests}: give a number of requests, 1 or more "
                          "(--dry-run sends none)")
-    if retry_after_max is not None and retry_after_max < 0:
-        raise UsageError(f"--retry-after-max {retry_after_max:g}: give 0 or more seconds")
+    if retry_after_max is not None and not 0 <= retry_after_max <= 3600:  # nan fails it too
+        raise UsageError(f"--retry-after-max {retry_after_max:g}: give 0 to 3600 seconds")
     concurrency_of(concurrency, PROFILES[0])
     if report_dir is not None:
         _check_report_dir(report_dir)

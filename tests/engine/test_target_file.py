@@ -46,6 +46,11 @@ GOOD_SMAT = product_table("smat", "http://127.0.0.1:9")
             GOOD_SMAT.replace("timeout_seconds = 5", 'timeout_seconds = "5"'),
             ['[smat] timeout_seconds: expected a number, got "5"'],
         ),
+        *(
+            (GOOD_SMAT.replace("timeout_seconds = 5", f"timeout_seconds = {bad}"),
+             [f"[smat] timeout_seconds: got {shown}", "at most 3600"])
+            for bad, shown in (("inf", "inf"), ("nan", "nan"), ("1e12", "1000000000000.0"))
+        ),
         (
             GOOD_SMAT.replace('ppe_code = "MS1"', "ppe_code = true"),
             ["[smat.data] existing_event.ppe_code: expected a string or an integer, got true"],
@@ -78,6 +83,9 @@ GOOD_SMAT = product_table("smat", "http://127.0.0.1:9")
         "wrong-type",
         "wrong-key",
         "timeout-type",
+        "timeout-inf",
+        "timeout-nan",
+        "timeout-huge",
         "nested-type",
         "missing-key",
         "unknown-data-key",
