@@ -339,6 +339,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
     settle_report(report, item.stash.get(OUTCOMES, []), _RUN, item)
     attach_transport_records(report, _RUN, source="generated" if "fuzz" in item.name else None)
+    if _RUN.limits.dry_run and report.passed:  # planned, not sent: no JUnit pass to publish
+        path, line, _ = item.location
+        report.outcome = "skipped"
+        report.longrepr = (str(path), (line or 0) + 1, "dry run: planned, nothing sent")
     return report
 
 

@@ -176,6 +176,13 @@ def test_a_dry_run_writes_no_verdict_and_leaves_reports_latest_alone(tmp_path):
     runs = [d for d in (tmp_path / "reports").iterdir() if d.name != "latest"]
     assert [d.name for d in runs if (d / "summary.json").exists()] == []
     assert all((d / "dry-run.txt").is_file() for d in runs)
+    junits = [d / "junit.xml" for d in runs if (d / "junit.xml").exists()]
+    assert junits  # pytest writes one; every test in it is a skip, not a pass
+    for junit in junits:
+        text = junit.read_text(encoding="utf-8")  # a CI job publishing it does not go green
+        assert 'failures="0"' in text and "dry run: planned, nothing sent" in text
+        assert re.search(r'tests="(\d+)"', text).group(1) == re.search(
+            r'skipped="(\d+)"', text).group(1)
 
 
 def test_under_xdist_workers_share_one_budget_and_one_pace(tmp_path, hostile, upstream):
