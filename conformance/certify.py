@@ -242,8 +242,15 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, terminated)
 
 
+def _check_workers(value: str | None) -> None:
+    """-n: a number of pytest-xdist workers, 1 or more, or `auto` (one per core)."""
+    if value is not None and value != "auto" and not (value.isdigit() and int(value) >= 1):
+        raise UsageError(f"-n {value}: give a number of workers, 1 or more, or auto")
+
+
 def _main(args: argparse.Namespace) -> int:
     _stop_on_sigterm()
+    _check_workers(args.workers)
     run_settings.check_options(  # a wrong option is refused before a mock starts
         api=args.api,
         waivers=args.waivers,

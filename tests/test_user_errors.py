@@ -46,6 +46,9 @@ def test_mock_port_in_use_is_one_line_not_a_traceback(capsys):
         (["--base-url", "http://127.0.0.1:8080/?tenant=1"], "has a query string"),
         (["--concurrency", "0"], "--concurrency 0: out of range — give 1"),
         (["--max-requests", "0"], "--max-requests 0: give a number of requests, 1 or more"),
+        (["-n", "-1"], "-n -1: give a number of workers, 1 or more, or auto"),
+        (["-n", "abc"], "-n abc: give a number of workers, 1 or more, or auto"),
+        (["--retry-after-max", "nan"], "--retry-after-max nan: give 0 to 3600 seconds"),
     ],
 )
 def test_run_options_are_refused_before_a_mock_starts(argv, message, tmp_path, capsys):
