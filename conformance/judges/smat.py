@@ -231,8 +231,8 @@ def event_defaults(ctx: Context) -> Failure | None:
             for field in INDICATORS:
                 if field not in wanted and field in event and event[field] != "N":
                     return Failure(f"{field} {shown(event[field])}", f'{field} "N" by default')
-            if "PaymentPercent" not in wanted and "PaymentPercent" in event and \
-                    not same_value(0, event["PaymentPercent"]):  # a null is no 0, as for N
+            if "PaymentPercent" not in wanted and event.get("PaymentPercent") is not None and \
+                    not same_value(0, event["PaymentPercent"]):
                 got = shown(event["PaymentPercent"])
                 return Failure(f"PaymentPercent {got}", "PaymentPercent 0")
     return None

@@ -424,13 +424,3 @@ def test_a_sibling_is_the_event_agreeing_on_every_identity_it_shows():
     changed = _smat_answer([{**sibling, "ShortDesc": "overwritten"}, sent["PPE"][0]])
     ctx = Context("smat", "createUpdateProgressPayEvents", changed, sent, before=before)
     assert isinstance(evaluate("siblings_unchanged", ctx), Failure)
-
-
-def test_a_null_payment_percent_is_not_the_documented_default():
-    """004: PaymentPercent "Default value is 0"; a null is no 0 (as a null indicator is no N)."""
-    sent = {"PPE": [{"AttpId": 9, "PpeCode": "N1", "OrderSeq": 1}]}
-    for value, ok in ((0, True), (0.0, True), (None, False), (15, False)):
-        event = {**sent["PPE"][0], "PaymentPercent": value, "LockedInd": "N", "ManualInd": "N",
-                 "DeliveryInd": "N", "PaidInd": "N"}
-        ctx = Context("smat", "createUpdateProgressPayEvents", _smat_answer([event]), sent)
-        assert (evaluate("event_defaults", ctx) is None) is ok, value
