@@ -156,7 +156,7 @@ def generated_scenarios(files: dict[str, Any], path: Path | None = None) -> list
 
 def _stamp(paths: list[Path]) -> tuple:
     """What identifies the files' content for the memo: path, size and modification time."""
-    return tuple((str(p), st.st_size, st.st_mtime_ns) for p in paths if (st := p.stat()))
+    return tuple((str(p), (st := p.stat()).st_size, st.st_mtime_ns) for p in paths)
 
 
 _loaded: dict[tuple, list[Scenario]] = {}
