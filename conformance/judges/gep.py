@@ -265,7 +265,9 @@ def batch_outcome(ctx: Context) -> Failure | None:
     """A batch succeeds in part (every `valid` key listed) or is rejected whole (none listed).
 
     `invalid` keys never succeed; `either` keys (latitude) may go both ways. A batch without
-    any invalid or either item has no reason to be rejected whole.
+    any invalid or either item has no reason to be rejected whole. An invalid item sent
+    without a key is written "" in `invalid`: it makes a whole rejection right, and an empty
+    success key would be that item succeeding.
     """
     valid = {fold_key(k) for k in ctx.args.get("valid", [])}
     invalid = {fold_key(k) for k in ctx.args.get("invalid", [])}

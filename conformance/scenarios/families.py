@@ -7,10 +7,13 @@ the loader), each with a stable id that the family spells out:
 - `boundary`: a documented maximum (read from the OpenAPI spec: `maximum` or `maxLength` of the
   property the family names) gives a case at the maximum (accepted) and one past it (rejected).
 - `positions`: a per-item rule of a list gives the bad item at the first, a middle and the last
-  position of a list whose other items are valid copies of the skeleton's item.
+  position of a list whose other items are valid copies of the skeleton's item (`each` lays
+  per-copy values over every copy, `<<slot>>` its 0-based place; with `key`, the expectations'
+  `<<valid_keys>>` and `<<bad_keys>>` are the keys of the valid items and of the bad one).
 - `table`: one scenario template and one row per field of a rule that names several fields
   (`<<name>>` tokens; a whole-string token keeps the row value's type, keys may be tokens).
-- `xml_twin`: every named JSON scenario of the PO service once more with an XML body.
+- `xml_twin`: every named JSON scenario of the PO service once more with an XML body: the
+  scenario files it names, and every scenario of the (earlier) families it names.
 
 Errors in the families file are `ValueError`s naming the family; the loader reports them as a
 usage error naming the file.
@@ -141,23 +144,30 @@ def _boundary(family: dict[str, Any], skeletons: dict[str, Any]) -> list[dict[st
 def _positions(family: dict[str, Any], skeletons: dict[str, Any]) -> list[dict[str, Any]]:
     skeleton = skeletons[family["skeleton"]]
     size = family.get("size", 3)
+    key = family.get("key")
     cases = []
     for position, index in zip(POSITIONS, (0, size // 2, size - 1), strict=True):
         body = copy.deepcopy(skeleton["request"]["body"])
         items = _list_at(body, family["list"])
         valid = items[0]
         items[:] = [_renamed(valid, str(n + 1)) for n in range(size)]
+        if "each" in family:  # per-copy values (distinct keys), laid over every copy
+            items[:] = [{**item, **substitute(family["each"], {"slot": n})}
+                        for n, item in enumerate(items)]
         bad = family["bad"]
         if isinstance(bad, dict) and isinstance(valid, dict):
             merged = {**items[index], **bad}
             items[index] = {k: v for k, v in merged.items() if v is not None}
         else:
             items[index] = bad
-        values = {"position": position, "index": index + 1, "size": size}
+        values: dict[str, Any] = {"position": position, "index": index + 1, "size": size}
+        if key:  # "" stands for the bad item sent without a key (batch_outcome's convention)
+            values["valid_keys"] = [item[key] for n, item in enumerate(items) if n != index]
+            values["bad_keys"] = [items[index].get(key, "")]
         cases.append(_scenario(
             skeleton, family, body, id=substitute(family["id"], values),
             title=substitute(family["title"], values), needs=family.get("needs", []),
-            expect=family["expect"], breaks=[family["rule"]],
+            expect=substitute(family["expect"], values), breaks=[family["rule"]],
         ))
     return cases
 
@@ -166,17 +176,28 @@ def _table(family: dict[str, Any], _skeletons: dict[str, Any]) -> list[dict[str,
     return [substitute(family["template"], row) for row in family["rows"]]
 
 
-def _xml_twin(family: dict[str, Any], files: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    twins = []
-    for scenario_id in family["scenarios"]:
+def _xml_twin(family: dict[str, Any], files: dict[str, dict[str, Any]],
+              earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    sources = []
+    for scenario_id in family.get("scenarios", []):
         if scenario_id not in files:
             raise ValueError(f"xml_twin names {scenario_id}, which is no scenario file")
-        twin = copy.deepcopy(files[scenario_id])
+        sources.append(files[scenario_id])
+    for name in family.get("families", []):
+        expanded = [s for s in earlier if s["family"] == name]
+        if not expanded:
+            raise ValueError(f"xml_twin names family {name}, which no earlier family is")
+        sources += expanded
+    twins = []
+    for source in sources:
+        scenario_id = source["id"]
+        twin = copy.deepcopy(source)
         twin["id"] = substitute(family["id"], {"id": scenario_id,
                                                "rest": scenario_id.removeprefix("po-")})
         twin["title"] = f"In XML, {twin['title'][0].lower()}{twin['title'][1:]}"
         twin["profile"] = family.get("profile", "standard")
         twin.pop("documented_example", None)
+        twin.pop("family", None)
         for key in ("rules", "breaks"):
             if key in twin:
                 twin[key] = list(dict.fromkeys(XML_SWAPS.get(r, r) for r in twin[key]))
@@ -206,7 +227,7 @@ def expand(document: dict[str, Any], files: dict[str, dict[str, Any]]) -> list[d
         name = family.get("name", f"family {number + 1}")
         try:
             if family["kind"] == "xml_twin":
-                expanded = _xml_twin(family, files)
+                expanded = _xml_twin(family, files, scenarios)
             else:
                 expanded = KINDS[family["kind"]](family, skeletons)
         except (KeyError, IndexError, TypeError, ValueError) as error:

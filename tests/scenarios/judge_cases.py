@@ -51,6 +51,7 @@ POR_SENT = {"model": [{"key": "A1"}]}
 CONTACT_SENT = [{"clientContactCode": "C1", "interfaceStatus": "ok"},
                 {"clientContactCode": "C2", "interfaceStatus": ""}]
 ORG_SENT = [{"entityCode": "E1"}, {"entityCode": "E2"}]
+ORG_KEYLESS_SENT = [{"entityCode": "E1"}, {"managerCode": ["M1"]}, {"entityCode": "E2"}]
 PO_SENT = {"sourceTxnId": "T1", "data": [{"poInternalNumber": "P1", "poExternalNumber": "X1"}]}
 PO_OK = {"poInternalNumber": "P1", "poExternalNumber": "X1", "sourceTxnId": "T1",
          "processStatus": "SUCCESS", "poStatus": "AUTHORISED", "errors": []}
@@ -131,6 +132,13 @@ GOOD = [
     Case("gep-batch-either-whole-batch", "batch_outcome", ORG,
          js(200, env("400", [("Exception", "Error occurred while saving")])), ORG_SENT,
          {"valid": ["E1"], "either": ["E2"]}),
+    # an invalid item sent without a key ("" in `invalid`): partial success or whole rejection
+    Case("gep-batch-keyless-invalid-whole-rejection", "batch_outcome", ORG,
+         js(400, env("400", [("Exception", "Error occurred while saving")])), ORG_KEYLESS_SENT,
+         {"valid": ["E1", "E2"], "invalid": [""]}),
+    Case("gep-batch-keyless-invalid-partial", "batch_outcome", ORG,
+         js(200, env("400", [("Validation", "Entity Code is mandatory")], ["E1", "E2"])),
+         ORG_KEYLESS_SENT, {"valid": ["E1", "E2"], "invalid": [""]}),
     Case("gep-message-letter-case", "message_mentions", CONTACT,
          js(200, env("400", [("Validation", "Interface Status is Mandatory")])), CONTACT_SENT,
          {"text": "Interface Status is mandatory"}),
@@ -296,6 +304,9 @@ BAD = [
          js(200, env("200", [("E1", "x")], ["E2"])), ORG_SENT, {"valid": ["E1"], "either": ["E2"]}),
     Case("gep-batch-valid-batch-rejected", "batch_outcome", ORG,
          js(400, env("400", [("Exception", "x")])), ORG_SENT, {"valid": ["E1", "E2"]}),
+    Case("gep-batch-keyless-invalid-listed-empty", "batch_outcome", ORG,
+         js(200, env(successes=["E1", "", "E2"])), ORG_KEYLESS_SENT,
+         {"valid": ["E1", "E2"], "invalid": [""]}),
     Case("gep-batch-nothing-listed-200", "batch_outcome", CONTACT, js(200, env("200")),
          CONTACT_SENT, {"valid": ["C1"], "invalid": ["C2"]}),
     Case("gep-message-other-text", "message_mentions", POR,

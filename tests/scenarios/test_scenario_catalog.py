@@ -184,3 +184,27 @@ def test_every_operation_has_smoke_scenarios():
 def test_readme_documents_every_judge():
     readme = (SCENARIO_DIR / "README.md").read_text()
     assert {name for name in judge_names() if f"`{name}`" not in readme} == set()
+
+
+def _sources():
+    """Every scenario's source (the files' and the families', rows substituted)."""
+    from conformance.scenarios.families import families_path, substitute
+
+    for path in FILES:
+        yield path.stem, yaml.safe_load(path.read_text(encoding="utf-8"))["source"]
+    families = yaml.safe_load(families_path().read_text(encoding="utf-8"))["families"]
+    for family in families:
+        if "source" in family:
+            yield family["name"], family["source"]
+        for row in family.get("rows", []):
+            yield family["name"], substitute(family["template"]["source"], row)
+
+
+@pytest.mark.parametrize(("where", "source"), list(_sources()), ids=lambda v: str(v)[:60])
+def test_a_source_quote_is_text_of_its_document(where, source):
+    """A quote is the document's own words (white space folded), never a paraphrase."""
+    from conformance.catalog import fold_whitespace
+
+    if source.get("quote"):
+        text = (documents_dir() / source["doc"]).read_text(encoding="utf-8")
+        assert fold_whitespace(source["quote"]) in fold_whitespace(text), where

@@ -67,6 +67,66 @@ def test_positions_put_the_bad_item_first_in_the_middle_and_last():
     assert sorted(places) == [0, 1, 2]
 
 
+def _positions_fields(rule: str, lists: set[str]) -> set[str]:
+    """The fields a rule's positions families break, on the lists named."""
+    return {field for f in DOCUMENT["families"] if f["kind"] == "positions"
+            and f["rule"] == rule and f["list"] in lists and isinstance(f["bad"], dict)
+            for field in f["bad"]}
+
+
+@pytest.mark.parametrize(("rule", "lists", "fields"), [
+    ("SMAT-EVENT-FIELDS-MANDATORY", {"PPE"}, {"AttpId", "OrderSeq", "PpeCode"}),
+    ("SMAT-TYPES-ENFORCED", {"PPE"}, {"AttpId", "OrderSeq", "PaymentPercent", "PaymentWeeks"}),
+    ("SMAT-INDICATORS-Y-OR-N", {"PPE"}, {"LockedInd", "DeliveryInd", "ManualInd", "PaidInd"}),
+    ("ORG-ORGENTITY-FIELDS-MANDATORY", {"[0].orgEntities"},
+     {"entityType", "lobEntityCode", "entityCode"}),
+    ("ORG-ORGENTITY-CODES-KNOWN", {"[0].orgEntities"}, {"entityType", "lobEntityCode"}),
+    ("ORG-TYPES-ENFORCED", {""}, {"thresholdAmount", "managerCode"}),
+])
+def test_a_rule_naming_several_fields_is_varied_on_each_at_every_position(rule, lists, fields):
+    assert _positions_fields(rule, lists) == fields
+
+
+def test_every_rule_of_an_org_item_is_varied_at_every_position_of_the_batch():
+    """The OrgManagers body is itself the batch: each rule a one-item scenario breaks is also
+    broken by the first, a middle and the last of three items (003's rules are per item)."""
+    batch = {f["name"]: f["rule"] for f in DOCUMENT["families"]
+             if f["kind"] == "positions" and f["list"] == "" and f["skeleton"] == "org-one-item"}
+    item_rules = {r for s in SCENARIOS if s.operation == "saveOrgEntityManagers"
+                  and s.family not in batch for r in s.breaks} - {"GEP-NO-SERVER-ERROR"}
+    assert item_rules == set(batch.values())
+
+
+def test_batch_positions_give_each_item_its_own_key_and_judge_the_bad_one_by_it():
+    family = "org-batch-unknown-currency-positions"
+    scenarios = [s for s in GENERATED if s.family == family]
+    assert len(scenarios) == 3
+    for scenario in scenarios:
+        items = scenario.steps[0].request["body"]
+        codes = [item.get("entityCode") for item in items]
+        assert codes == [f"{{{{data.entity_codes[{n}]}}}}" for n in range(3)]
+        bad = next(n for n, item in enumerate(items) if "unknown" in item["currencyCode"])
+        outcome = next(e for e in scenario.steps[0].expect if e.judge == "batch_outcome")
+        assert outcome.args["invalid"] == [codes[bad]]
+        assert outcome.args["valid"] == [c for n, c in enumerate(codes) if n != bad]
+    keyless = next(s for s in GENERATED if s.family == "org-batch-missing-entity-code-positions")
+    outcome = next(e for e in keyless.steps[0].expect if e.judge == "batch_outcome")
+    assert outcome.args["invalid"] == [""]  # batch_outcome: the item sent without a key
+
+
+def test_every_po_position_is_also_sent_in_xml():
+    families = {f["name"] for f in DOCUMENT["families"]
+                if f["kind"] == "positions" and f["skeleton"] == "po-one-item"}
+    json_cases = {s.id: s for s in GENERATED if s.family in families}
+    xml_cases = {s.id: s for s in GENERATED if s.family == "po-xml-twins"}
+    assert len(json_cases) == 3 * len(families)
+    for case_id, case in json_cases.items():
+        twin = xml_cases["po-xml-" + case_id.removeprefix("po-")]
+        assert twin.steps[0].request["format"] == "xml"
+        assert twin.steps[0].request["body"] == case.steps[0].request["body"]
+        assert twin.breaks == case.breaks
+
+
 def test_every_locked_field_and_every_indicator_default_has_its_scenario():
     locked = [s for s in GENERATED if s.family == "locked-event-protected-fields"]
     changed = {e.args["fields"][0] for s in locked for e in s.steps[1].expect
@@ -100,6 +160,16 @@ def test_a_family_naming_a_missing_scenario_is_a_usage_error(tmp_path):
     path = tmp_path / "families.yaml"
     path.write_text(yaml.safe_dump(document))
     with pytest.raises(UsageError, match="po-no-such-scenario"):
+        generated_scenarios({}, path)
+
+
+def test_a_twin_of_a_family_that_is_not_there_is_a_usage_error(tmp_path):
+    document = {"skeletons": copy.deepcopy(DOCUMENT["skeletons"]),
+                "families": [{"name": "broken", "kind": "xml_twin", "id": "po-xml-<<rest>>",
+                              "families": ["po-no-such-positions"]}]}
+    path = tmp_path / "families.yaml"
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(UsageError, match="po-no-such-positions"):
         generated_scenarios({}, path)
 
 

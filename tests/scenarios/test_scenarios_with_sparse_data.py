@@ -32,7 +32,8 @@ def test_sparse_data_skips_name_the_missing_key_and_send_nothing():
         else:
             assert statuses == {Status.INCONCLUSIVE}, scenario.id
     named = {message.split()[1] for message in skipped.values()}
-    assert named == {"gep.data.entity_codes[1]", "gep.data.contact_codes[1]",
+    assert named == {"gep.data.entity_codes[1]", "gep.data.entity_codes[2]",
+                     "gep.data.contact_codes[1]",
                      "gep.data.order_numbers[1]", "po.low_privilege_auth",
                      "po.data.unauthorised_po", "smat.low_privilege_auth",
                      "smat.data.locked_event", "smat.data.approved_po",
