@@ -57,14 +57,14 @@ def scenario_ids() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
 # judged on every request sent, by the scenario runner and by fuzz.run_case
 EVERY_REQUEST = "every request (scenarios and generated cases)"
 EVERY_REQUEST_RULES = frozenset(ANSWERED_RULE_OF_OPERATION.values())
-# Why a rule is tested at one place only (no list position to vary), by rule id.
+# Why a rule broken by requests has no list position to vary, by rule id.
 ONE_PLACE = {
-    "POR-TYPES-ENFORCED": "the shape of the whole body (model a list of objects)",
-    "CONTACT-TYPES-ENFORCED": "the shape of the whole body (a list of contact objects)",
-    "ORG-TYPES-ENFORCED": "one field of the item (thresholdAmount, managerCode as a list)",
-    "ORG-MANAGER-MANDATORY": "the list itself (missing or empty), not an entry of it",
+    "GEP-NO-SERVER-ERROR": "judged on every answer; its breaking requests are malformed bodies",
+    "PO-NO-SERVER-ERROR": "judged on every answer; its breaking requests are malformed bodies "
+                          "and a null data item",
+    "SMAT-NO-SERVER-ERROR": "judged on every answer; its breaking requests are malformed bodies "
+                            "and a null event",
     "PO-AUTHREQUIRE-Y-OR-N": "a field of the collection, not of a data item",
-    "PO-ONLY-AUTHORISED-PO": "needs one unauthorised PO; tested as one item",
     "PO-NOT-AUTHORIZED": "a property of the call (its credentials)",
     "PO-CREDENTIALS-REQUIRED": "a property of the call (its credentials)",
     "PO-JSON-SUPPORTED": "a property of the call (its media type)",
@@ -85,6 +85,10 @@ FIELD_FILES = {
     "ORG-ORGENTITY-FIELDS-MANDATORY": "one scenario file per field (entityType, lobEntityCode, "
                                       "entityCode)",
     "ORG-ORGENTITY-CODES-KNOWN": "one scenario file per field (entityType, lobEntityCode)",
+    "ORG-TYPES-ENFORCED": "one scenario file per field (thresholdAmount, managerCode) and one "
+                          "for the body",
+    "PO-TYPES-ENFORCED": "scenarios send discountAmount and commodityList[].quantity; generated "
+                         "cases may break any number field (not each one every run)",
     "PO-ECHOES-IDENTIFIERS": "the three echoes judged in every PO answer",
     "PO-ANSWER-FIELD-TYPES": "the seven string fields judged in every JSON PO 2xx answer",
 }
@@ -92,20 +96,87 @@ FIELD_FILES = {
 JSON_ANSWERS_ONLY = {
     "PO-ANSWER-FIELD-TYPES": "n/a: JSON answers only (an XML answer carries text, no JSON types)",
 }
-ORG_BATCH = ("the item of a one-item batch; positions are varied on managerCode[] and "
-             "orgEntities[] (a batch of items may succeed in part)")
+NOT_TESTED = "**not tested**"
+
+
+def _list_label(path: str) -> str:
+    """A positions family's list as a reader names it: `model[]`, the batch `[]`."""
+    if not path:
+        return "the batch `[]`"
+    name = path.rsplit(".", 1)[-1]
+    return f"`{name.split('[', 1)[0]}[]`"
+
+
+def _bad_label(bad, valid) -> str:
+    """What a positions family's bad item changes, in a few words."""
+    if not isinstance(bad, dict):
+        return "an item that is no object" if isinstance(valid, dict) else "an unknown entry"
+    names = []
+    for name, value in bad.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            inner = value[0]
+            changed = [f"without {k}" for k in sorted(valid[name][0]) if k not in inner]
+            changed += [f"with an unknown {k}" for k, v in inner.items() if "{{unknown" in str(v)]
+            if any("{{outsider" in str(v) for v in inner.values()):
+                changed.append("of another structure")
+            names.append(f"{name}[] item {', '.join(changed)}")
+        else:
+            names.append(name)
+    return ", ".join(names)
+
+
+def _items(body, path: str) -> list:
+    from conformance.scenarios.templating import parse_path
+
+    node = body
+    for part in parse_path(path):
+        node = node[part]
+    return node
+
+
+def _positions(document: dict) -> dict[str, dict[str, list[str]]]:
+    """Rule id -> list label -> the fields its positions families vary there (and the media)."""
+    twinned = {name for f in document["families"] if f["kind"] == "xml_twin"
+               for name in f.get("families", [])}
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for family in document["families"]:
+        if family["kind"] != "positions":
+            continue
+        skeleton = document["skeletons"][family["skeleton"]]
+        body = skeleton["request"]["body"]
+        items = body if not family["list"] else _items(body, family["list"])
+        media = ""
+        if skeleton["operation"] == "modifyPurchaseOrder":
+            media = " (JSON and XML)" if family["name"] in twinned else " (JSON only)"
+        label = _list_label(family["list"])
+        found[family["rule"]][label].append(_bad_label(family["bad"], items[0]) + media)
+    return found
+
+
+def _positions_cell(lists: dict[str, list[str]]) -> str:
+    parts = [f"{label}: {'; '.join(sorted(set(fields)))}" for label, fields in lists.items()]
+    return "first, middle, last of " + " · ".join(parts)
 
 
 def dimensions() -> dict[str, dict[str, str]]:
-    """Rule id -> {boundary, positions, fields, media}: how each is tested, or why it cannot be."""
-    from conformance.scenarios import load_scenarios
+    """Rule id -> {boundary, positions, fields, media}: how each is tested, or why it cannot be.
 
+    Read from specs/scenario-families.yaml (the families' kinds, lists and bad fields) and from
+    the scenarios (which rules they break, in which media type): a cell claims only what a
+    scenario sends.
+    """
+    from conformance.scenarios import load_scenarios
+    from conformance.scenarios.families import families_path
+
+    document = read_yaml(families_path())
+    kinds = {f["name"]: f["kind"] for f in document["families"]}
     scenarios = load_scenarios()
     by_kind: dict[tuple[str, str], set[str]] = defaultdict(set)
     for scenario in scenarios:
-        kind = scenario.family.rsplit("-", 1)[-1] if scenario.family else "file"
+        kind = kinds.get(scenario.family, "file")
         for rule_id in scenario.breaks:
             by_kind[(rule_id, kind)].add(scenario.family)
+    positions = _positions(document)
     xml = {r for s in scenarios for r in s.rules
            if any(step.request.get("format") == "xml" or "xml" in str(
                step.request.get("content_type", "")) for step in s.steps)}
@@ -122,19 +193,19 @@ def dimensions() -> dict[str, dict[str, str]]:
         if by_kind.get((rid, "boundary")):
             row["boundary"] = "at the maximum and past it"
         elif rid in limited:
-            row["boundary"] = "**not tested**"
+            row["boundary"] = NOT_TESTED
         else:
             row["boundary"] = "n/a: no documented maximum"
-        if by_kind.get((rid, "positions")):
-            row["positions"] = "first, middle, last"
+        if rid in positions:
+            row["positions"] = _positions_cell(positions[rid])
         elif rid not in broken:
             row["positions"] = "n/a: no request breaks it (an answer or behaviour rule)"
-        elif rid.startswith("ORG-") and rid not in ONE_PLACE:
-            row["positions"] = f"one place: {ORG_BATCH}"
+        elif rid in ONE_PLACE:
+            row["positions"] = f"one place: {ONE_PLACE[rid]}"
         else:
-            row["positions"] = f"one place: {ONE_PLACE.get(rid, 'a property of the call')}"
-        tables = sorted(f for (r, k), fams in by_kind.items() if r == rid and k != "file"
-                        for f in fams if f and not f.endswith(("boundary", "positions", "twins")))
+            row["positions"] = NOT_TESTED
+        tables = sorted(f for (r, k), fams in by_kind.items() if r == rid and k == "table"
+                        for f in fams)
         if tables:
             row["fields"] = "one scenario per field: " + ", ".join(f"`{f}`" for f in tables)
         else:
@@ -241,7 +312,9 @@ def render() -> str:
         "From `specs/scenario-families.yaml` (constraint-driven scenarios) and the scenario files:",
         "a documented maximum tested from both sides, a per-item rule at every position of a list,",
         "a rule naming several fields once per field, a PO rule in both media types. A cell says",
-        "how the rule is tested on that dimension, or why it cannot be.",
+        "how the rule is tested on that dimension, or why it cannot be; a list positions cell",
+        "names each list and the fields whose bad value is put first, in the middle and last",
+        "of three items (PO: in which media types), read from the families themselves.",
         "",
         "| rule | boundary | list positions | fields | media types |",
         "|---|---|---|---|---|",

@@ -33,3 +33,19 @@ def test_every_documented_maximum_is_tested_from_both_sides():
         "ORG-ENTITY-CODE-MAX-50", "ORG-CURRENCY-MAX-3", "SMAT-ORDERSEQ-MAX-99999",
         "SMAT-PPECODE-MAX-10", "SMAT-DESCRIPTION-MAX-500"]
     assert all("**" not in row["media"] for row in rows.values())
+
+
+def test_every_rule_a_request_breaks_is_varied_at_list_positions_or_says_why_not():
+    """No silent default: a rule broken by requests names its lists, or the reason it has none."""
+    from conformance.coverage import NOT_TESTED, dimensions
+
+    rows = dimensions()
+    assert [r for r, row in rows.items() if row["positions"] == NOT_TESTED] == []
+    for rule_id in ("ORG-ENTITY-CODE-MANDATORY", "ORG-CURRENCY-KNOWN", "ORG-STRUCTURE-KNOWN",
+                    "ORG-TYPES-ENFORCED", "ORG-MANAGER-MANDATORY"):
+        assert "the batch `[]`" in rows[rule_id]["positions"], rule_id
+    assert rows["SMAT-TYPES-ENFORCED"]["positions"].endswith(
+        "AttpId; OrderSeq; PaymentPercent; PaymentWeeks")
+    po = [row["positions"] for rule_id, row in rows.items()
+          if rule_id.startswith("PO-") and row["positions"].startswith("first")]
+    assert po and all("JSON only" not in cell for cell in po)
