@@ -179,6 +179,9 @@ FAULTS: tuple[Fault, ...] = (
           "only managerCode[0] is looked up: an unknown manager later in the list is accepted"),
     Fault("org-orgentities-first-only", "ORG-ORGENTITY-CODES-KNOWN",
           "only orgEntities[0] has its entityType and lobEntityCode looked up"),
+    Fault("org-batch-first-item-only", "ORG-ENTITY-CODE-KNOWN",
+          "only the batch's first item has its entityCode looked up: an unknown entity later in "
+          "the batch is saved"),
     Fault("po-data-first-item-only", "PO-ONLY-EXISTING-PO",
           "only data[0]'s PO is looked up: an unknown PO later in data is answered as modified"),
     Fault("po-commodities-first-item-only", "PO-TYPES-ENFORCED",

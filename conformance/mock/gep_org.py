@@ -22,7 +22,7 @@ def items_of(body: object, ctx: MockContext) -> list:
     return body
 
 
-def _entity_code(code: object, ctx: MockContext) -> list[Problem]:
+def _entity_code(code: object, ctx: MockContext, index: int = 0) -> list[Problem]:
     faults = ctx.faults
     if is_blank(code):
         mandatory = _v("Entity Code is mandatory")
@@ -30,7 +30,9 @@ def _entity_code(code: object, ctx: MockContext) -> list[Problem]:
     if len(code) > 50 or (len(code) == 50 and faults.on("org-entity-code-max-exclusive")):
         return [] if faults.on("org-entity-code-no-max-length") else [
             _v("Max length for Entity Code is 50")]
-    if code not in ctx.store.entities and not faults.on("org-accepts-unknown-entity"):
+    if code not in ctx.store.entities and not faults.on("org-accepts-unknown-entity") and not (
+        index > 0 and faults.on("org-batch-first-item-only")  # the batch's later items
+    ):
         return [_v("Invalid Entity Code")]
     return []
 
@@ -130,7 +132,7 @@ def check_item(item: object, ctx: MockContext, index: int = 0) -> list[Problem]:
         return [_v("Each item must be an object")]
     structure_problems, members = _structure(item.get("structureName"), ctx)
     problems = [
-        *_entity_code(item.get("entityCode"), ctx),
+        *_entity_code(item.get("entityCode"), ctx, index),
         *_managers(item.get("managerCode"), ctx),
         *structure_problems,
         *_currency(item.get("currencyCode"), ctx),

@@ -151,6 +151,7 @@ def test_the_same_code_certifies_the_mock_without_faults(monkeypatch):
         # Defects only targeted cases reach (a later list position, one field of a group, one
         # media type, the right object) fail their own rule, and only it.
         ("por-checks-first-item-only", {"POR-UNKNOWN-ORDER-REJECTED"}),
+        ("org-batch-first-item-only", {"ORG-ENTITY-CODE-KNOWN"}),
         ("smat-locked-dates-unprotected", {"SMAT-LOCKED-FIELDS-FROZEN"}),
         ("po-xml-numbers-not-checked", {"PO-TYPES-ENFORCED"}),
         ("smat-update-lands-on-next-event", {"SMAT-UPSERT"}),

@@ -241,6 +241,8 @@ PROBES = {
         c, "managerCode", "M-NONE")),
     "org-orgentities-first-only": lambda c: gep_accepted(_org_nested(
         c, "orgEntities", {"entityType": "Nope"})),
+    "org-batch-first-item-only": lambda c: gep_accepted(c.org(_three(
+        c.bodies.org_item(), {"entityCode": "E-NONE"}))),
     "po-data-first-item-only": lambda c: po_accepted(c.po(dict(c.bodies.po(), data=_three(
         c.bodies.po_item(), {"poInternalNumber": "NO-SUCH", "poExternalNumber": None})))),
     "po-commodities-first-item-only": lambda c: po_accepted(_po_item(c, commodityList=_three(
