@@ -224,12 +224,14 @@ def event_defaults(ctx: Context) -> Failure | None:
     """Indicators not sent come back N and an unsent PaymentPercent 0 (004 § Body: "default
     value is N", PaymentPercent "Default value is 0.").
 
-    A field the answer leaves out shows nothing; a null is not the documented default N.
+    A field the answer leaves out or answers null states nothing (optional answer fields may be
+    absent or null: Java and .NET serialisers write nulls), as for PaymentPercent; any other
+    value than N ("Y", "", "n") is a default not applied.
     """
     for wanted in _wanted(ctx):
         for event in matches(_events(ctx), wanted)[:1]:
             for field in INDICATORS:
-                if field not in wanted and field in event and event[field] != "N":
+                if field not in wanted and event.get(field) is not None and event[field] != "N":
                     return Failure(f"{field} {shown(event[field])}", f'{field} "N" by default')
             if "PaymentPercent" not in wanted and event.get("PaymentPercent") is not None and \
                     not same_value(0, event["PaymentPercent"]):

@@ -137,8 +137,9 @@ FAULTS: tuple[Fault, ...] = (
           "a Description longer than 500 characters is accepted"),
     Fault("smat-indicators-any-value", "SMAT-INDICATORS-Y-OR-N",
           "indicator values other than Y or N are accepted"),
-    Fault("smat-indicator-defaults-null", "SMAT-INDICATOR-DEFAULTS",
-          "a new event sent without indicators comes back with null indicators and PaymentPercent"),
+    Fault("smat-unsent-indicators-stored-y", "SMAT-INDICATOR-DEFAULTS",
+          "a new event sent without indicators comes back with them Y (any value but N, a "
+          "missing one included, is taken as Y)"),
     Fault("smat-upsert-duplicates", "SMAT-UPSERT",
           "an event that exists is inserted again as a new event instead of being updated"),
     Fault("smat-approved-agreement-updated", "SMAT-APPROVED-AGREEMENT-FROZEN",
@@ -195,8 +196,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault("org-orgentity-lob-not-mandatory", "ORG-ORGENTITY-FIELDS-MANDATORY",
           "an orgEntities item without lobEntityCode is accepted (entityType stays mandatory)"),
     # A documented default not applied (for one field of the four).
-    Fault("smat-paid-indicator-default-missing", "SMAT-INDICATOR-DEFAULTS",
-          "a new event sent without PaidInd is stored with PaidInd null (the other three "
+    Fault("smat-paid-indicator-default-y", "SMAT-INDICATOR-DEFAULTS",
+          "a new event sent without PaidInd is stored with PaidInd Y (the other three "
           "default to N)"),
     # A rule kept for one media type and broken for the other.
     Fault("po-xml-credentials-not-checked", "PO-CREDENTIALS-REQUIRED",

@@ -78,8 +78,8 @@ def _upsert_one(agreement: Agreement, working: list[dict], sent: dict, ctx: Mock
                           "The agreement is approved: no event may be added or changed")
         base = {"AttpId": sent.get("AttpId"), "PohId": agreement.po_id, "DpId": agreement.dp_id,
                 "ProjId": agreement.project, "OrderSeq": None, "PpeId": ctx.store.new_ppe_id(),
-                "PpeCode": None, **new_event(faults.on("smat-indicator-defaults-null"),
-                                             faults.on("smat-paid-indicator-default-missing"))}
+                "PpeCode": None, **new_event(faults.on("smat-unsent-indicators-stored-y"),
+                                             faults.on("smat-paid-indicator-default-y"))}
         event = merged(base, {"PaymentPercent": 0, **sent} if po_value is not None else sent,
                        po_value)
         working.append(event)

@@ -123,13 +123,15 @@ def event_problems(event: object, ctx: MockContext, index: int = 0) -> list[str]
     return problems
 
 
-def new_event(defaults_null: bool, paid_default_missing: bool = False) -> dict:
-    default = None if defaults_null else "N"
+def new_event(unsent_indicators_y: bool = False, paid_default_y: bool = False) -> dict:
+    """The stored fields of a new event before the sent ones: the documented defaults (the
+    faults: Y instead of N for every indicator, or for PaidInd only)."""
+    default = "Y" if unsent_indicators_y else "N"
     return {"ShortDesc": None, "Description": None, "PlanCompletionDate": None,
-            "PaymentPercent": None if defaults_null else 0, "PaymentWeeks": None,
+            "PaymentPercent": 0, "PaymentWeeks": None,
             "CostValue": 0, "PaymentDate": None, "LockedInd": default, "ManualInd": default,
             "DeliveryInd": default, "ActualPaymentDate": None,
-            "PaidInd": None if paid_default_missing else default}
+            "PaidInd": "Y" if paid_default_y else default}
 
 
 def merged(stored: dict, sent: dict, po_value: float | None) -> dict:

@@ -209,9 +209,9 @@ PROBES = {
     "smat-ppecode-no-max-length": lambda c: _ok(_event(c, PpeCode="P" * 11)),
     "smat-description-no-max-length": lambda c: _ok(_event(c, Description="d" * 501)),
     "smat-indicators-any-value": lambda c: _ok(_event(c, LockedInd="X")),
-    "smat-indicator-defaults-null": lambda c: smat_event(
+    "smat-unsent-indicators-stored-y": lambda c: smat_event(
         c.smat([{"AttpId": 30000000077, "OrderSeq": 1, "PpeCode": "D1"}]), 30000000077
-    )["LockedInd"] is None,
+    )["ManualInd"] == "Y",
     "smat-upsert-duplicates": _duplicated,
     "smat-approved-agreement-updated": lambda c: _frozen_changed(
         c, c.bodies.approved_agreement(), c.bodies.approved_agreement().events[0]),
@@ -254,9 +254,9 @@ PROBES = {
     "smat-locked-dates-unprotected": _locked_date_changed,
     "org-orgentity-lob-not-mandatory": lambda c: gep_accepted(_org_member(c, lobEntityCode="")),
     # a documented default not applied
-    "smat-paid-indicator-default-missing": lambda c: smat_event(
+    "smat-paid-indicator-default-y": lambda c: smat_event(
         c.smat([{"AttpId": 30000000078, "OrderSeq": 1, "PpeCode": "D2"}]), 30000000078
-    )["PaidInd"] is None,
+    )["PaidInd"] == "Y",
     # one media type only
     "po-xml-credentials-not-checked": lambda c: _po_xml(c, auth={}).status_code not in (401, 403),
     "po-xml-numbers-not-checked": lambda c: _po_xml_accepted(_po_xml(c, amount="abc")),
