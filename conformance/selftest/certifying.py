@@ -1,7 +1,8 @@
 """Certifying the mock with one mutant planted: the quick scenario fold, or a whole run.
 
 `fold_scenarios` runs, in this process, the scripted scenarios a run of the profile sends for the
-mutant's operations (each with the rng a run gives it) and folds them with `conformance.verdict`,
+mutant's operations (each with the rng a run gives it) against the mock variant the mutant is
+planted in (`Mutant.variant`) and folds them with `conformance.verdict`,
 the code a run uses. Every profile runs those scenarios, so a rule they fail is failed by the
 whole run too: a mutant they catch with its rule is caught. Anything else gets a whole
 `conformance run --api PRODUCT --profile P` in a child process (`python -m
@@ -86,8 +87,9 @@ def fold_scenarios(mutant: Mutant, profile: str, seed: int) -> Certification:
     scenarios = sorted((s for s in load_scenarios()
                         if s.operation in mutant.operations and s.profile in wanted),
                        key=lambda s: s.id)
-    with serving(mutant, "reference") as (base_url, layer):
-        target = load_target(mock_target("reference")[0], base_url=base_url, products=[product])
+    with serving(mutant, mutant.variant) as (base_url, layer):
+        target = load_target(mock_target(mutant.variant)[0], base_url=base_url,
+                             products=[product])
         outcomes = [o for s in scenarios
                     for o in run_scenario(s, target, random.Random(f"{seed}:{s.id}"))]
     not_run = {p: "not in this run" for p in ALL_PRODUCTS if p != product}

@@ -3,8 +3,10 @@
 Order of work, `--jobs` processes at a time: every mutant first gets the scenario fold
 (`certifying.fold_scenarios`, about a second); a mutant the fold catches with its rule is
 caught by every profile. The rest, and the two clean variants, get a whole `conformance run`
-(`--api` the mutant's product, the chosen profile). `--whole-runs` skips the fold. Exit 0 only
-when every mutant is caught with its rule and both clean variants pass every rule.
+(`--api` the mutant's product, the chosen profile). `--whole-runs` skips the fold. A generated
+mutant the reference mock never let act is then planted in the alternate variant (fold, then
+whole run); only one neither variant lets act is "not planted". Exit 0 only when every mutant is
+caught with its rule and both clean variants pass every rule.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 from conformance import __version__
@@ -24,6 +27,7 @@ from conformance.selftest.certifying import Certification
 from conformance.selftest.mutants import Mutant, all_mutants
 from conformance.selftest.score import (
     CAUGHT,
+    NOT_PLANTED,
     MutantResult,
     VariantResult,
     perfect,
@@ -99,28 +103,66 @@ def _detail(result: MutantResult) -> str:
     return f"ought to be {result.mutant.rules[0]}; no rule failed ({result.certification.by})"
 
 
+def _fold_first(mutants: list[Mutant], args: argparse.Namespace, progress: _Progress,
+                results: dict[str, MutantResult]) -> list[Mutant]:
+    """The scenario fold for every mutant; the caught ones go to `results`, the rest back."""
+    if args.whole_runs or not mutants:
+        return list(mutants)
+    pending = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool:
+        futures = {pool.submit(certifying.fold_in_worker, m.to_dict(), args.profile,
+                               args.seed): m for m in mutants}
+        for future in as_completed(futures):
+            mutant = futures[future]
+            data = future.result()
+            if "error" in data and "statuses" not in data:
+                pending.append(mutant)
+                continue
+            result = MutantResult(mutant, Certification(**data))
+            if result.status == CAUGHT:
+                results[mutant.id] = result
+                progress.line(result.status, _label(mutant), _detail(result))
+            else:
+                pending.append(mutant)  # the whole run decides
+    return pending
+
+
+def _label(mutant: Mutant) -> str:
+    return mutant.id if mutant.variant == "reference" else f"{mutant.id} ({mutant.variant} mock)"
+
+
+def _mutant_folder(out: Path, mutant: Mutant) -> Path:
+    suffix = "" if mutant.variant == "reference" else f"__{mutant.variant}"
+    return out / "mutants" / (mutant.id.replace("/", "__") + suffix)
+
+
+def _plant_on_alternate(results: dict[str, MutantResult], args: argparse.Namespace, out: Path,
+                        progress: _Progress) -> None:
+    """A generated mutant the reference mock never let act (it answers no 201, no 200 with
+    errors) is planted once more in the alternate variant, which gives those answers; it is
+    left out of the score only when that variant never lets it act either."""
+    retry = [replace(r.mutant, variant="alternate") for r in results.values()
+             if r.status == NOT_PLANTED]
+    if not retry:
+        return
+    progress.total += len(retry)
+    again: dict[str, MutantResult] = {}
+    pending = _fold_first(retry, args, progress, again)
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        runs = {pool.submit(certifying.whole_run, m, m.variant, args.profile, args.seed,
+                            _mutant_folder(out, m)): m for m in pending}
+        for future in as_completed(runs):
+            mutant = runs[future]
+            again[mutant.id] = MutantResult(mutant, future.result())
+            progress.line(again[mutant.id].status, _label(mutant), _detail(again[mutant.id]))
+    results.update(again)
+
+
 def _certify_all(mutants: list[Mutant], args: argparse.Namespace, out: Path,
                  progress: _Progress) -> tuple[list[MutantResult], list[VariantResult]]:
     results: dict[str, MutantResult] = {}
-    pending: list[Mutant] = list(mutants)
-    if not args.whole_runs and mutants:
-        pending = []
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool:
-            futures = {pool.submit(certifying.fold_in_worker, m.to_dict(), args.profile,
-                                   args.seed): m for m in mutants}
-            for future in as_completed(futures):
-                mutant = futures[future]
-                data = future.result()
-                if "error" in data and "statuses" not in data:
-                    pending.append(mutant)
-                    continue
-                result = MutantResult(mutant, Certification(**data))
-                if result.status == CAUGHT:
-                    results[mutant.id] = result
-                    progress.line(result.status, mutant.id, _detail(result))
-                else:
-                    pending.append(mutant)  # the whole run decides
+    pending = _fold_first(mutants, args, progress, results)
     variants: dict[str, VariantResult] = {}
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         runs: dict[Future, tuple[str, Mutant | None]] = {}
@@ -128,9 +170,8 @@ def _certify_all(mutants: list[Mutant], args: argparse.Namespace, out: Path,
             runs[pool.submit(certifying.whole_run, None, variant, args.profile, args.seed,
                              out / "clean" / variant)] = (variant, None)
         for mutant in pending:
-            folder = out / "mutants" / mutant.id.replace("/", "__")
-            runs[pool.submit(certifying.whole_run, mutant, "reference", args.profile,
-                             args.seed, folder)] = ("reference", mutant)
+            runs[pool.submit(certifying.whole_run, mutant, mutant.variant, args.profile,
+                             args.seed, _mutant_folder(out, mutant))] = (mutant.variant, mutant)
         for future in as_completed(runs):
             variant, maybe = runs[future]
             cert = future.result()
@@ -141,7 +182,8 @@ def _certify_all(mutants: list[Mutant], args: argparse.Namespace, out: Path,
                               f"{cert.verdict} {failing}".strip())
             else:
                 results[maybe.id] = MutantResult(maybe, cert)
-                progress.line(results[maybe.id].status, maybe.id, _detail(results[maybe.id]))
+                progress.line(results[maybe.id].status, _label(maybe), _detail(results[maybe.id]))
+    _plant_on_alternate(results, args, out, progress)
     order = {m.id: i for i, m in enumerate(mutants)}
     return (sorted(results.values(), key=lambda r: order[r.mutant.id]),
             [variants[v] for v in VARIANTS])

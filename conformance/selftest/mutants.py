@@ -64,6 +64,9 @@ class Mutant:
     path: tuple[str, ...] = ()  # generated: property names; arrays are walked through
     replacement: Any = None  # generated `type`: the value put in place
     new_status: int | None = None  # generated `status`
+    # the mock variant it is planted in: "alternate" for a generated mutant whose answer only
+    # the alternate variant gives (a PO or Smart Materials 201, a PO 200 carrying errors)
+    variant: str = "reference"
 
     @property
     def product(self) -> str:
@@ -79,7 +82,7 @@ class Mutant:
             "operations": list(self.operations), "breaks": self.breaks,
             "rules": list(self.rules), "fault": self.fault, "statuses": list(self.statuses),
             "path": list(self.path), "replacement": self.replacement,
-            "new_status": self.new_status,
+            "new_status": self.new_status, "variant": self.variant,
         }
 
     @classmethod

@@ -46,7 +46,8 @@ def write_html(path: Path, document: dict[str, Any]) -> None:
     mutants = [_row([m["status"], m["id"], m["origin"], m["kind"], ", ".join(m["operations"]),
                      m["breaks"], ", ".join(m["rules"]),
                      ", ".join(m["caught_by"]) or "—", ", ".join(m["other_failing_rules"]),
-                     m["decided_by"]], m["status"]) for m in document["mutants"]]
+                     f"{m['decided_by']} ({m.get('variant', 'reference')} mock)"], m["status"])
+               for m in document["mutants"]]
     body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>conformance selftest: {overall['percent']}%</title><style>{_CSS}</style></head><body>
 <h1>Mutation score {overall['percent']}% ({overall['caught']}/{overall['total']})</h1>

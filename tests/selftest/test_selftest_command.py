@@ -26,16 +26,19 @@ def test_a_subset_is_scored_with_the_clean_variants(tmp_path):
     fault = by_id["po-echo-swaps-po-numbers"]
     assert (fault["status"], fault["decided_by"]) == ("caught", "scenarios")
     assert fault["caught_by"] == ["PO-ECHOES-IDENTIFIERS"]
-    # the mock answers 200, never 201: the mutant changed nothing, is listed and not scored
-    unplanted = by_id["modifyPurchaseOrder/status/201"]
-    assert (unplanted["status"], unplanted["decided_by"]) == ("not-planted", "run")
-    assert unplanted["answers_changed"] == 0
+    # the reference mock answers 200, never 201: the mutant changed nothing there (a whole
+    # run shows it), so it is planted in the alternate variant, which answers 201
+    on_alternate = by_id["modifyPurchaseOrder/status/201"]
+    assert (on_alternate["status"], on_alternate["variant"]) == ("caught", "alternate")
+    assert on_alternate["caught_by"] == ["PO-SUCCESS-ANSWER"] and on_alternate["answers_changed"]
     assert [(v["variant"], v["status"]) for v in document["clean_variants"]] == [
         ("reference", "clean"), ("alternate", "clean")]
-    assert document["score"]["overall"] == {"caught": 3, "total": 3, "percent": 100.0}
+    assert document["score"]["overall"] == {"caught": 4, "total": 4, "percent": 100.0}
     assert done.returncode == 0, done.stdout + done.stderr
     assert "caught         po-echo-swaps-po-numbers  by PO-ECHOES-IDENTIFIERS" in done.stdout
-    assert "mutation score 100.0% (3/3" in done.stdout
+    assert "not-planted    modifyPurchaseOrder/status/201  " in done.stdout
+    assert "caught         modifyPurchaseOrder/status/201 (alternate mock)" in done.stdout
+    assert "mutation score 100.0% (4/4" in done.stdout
     html = (tmp_path / "selftest.html").read_text(encoding="utf-8")
     assert "Mutation score 100.0%" in html and "po-echo-swaps-po-numbers" in html
     assert (tmp_path / "mutants" / "modifyPurchaseOrder__status__201" / "summary.json").is_file()
