@@ -176,19 +176,27 @@ def event_present_once(ctx: Context) -> Failure | None:
 
 
 @judge("event_updated", "smat")
-def event_updated(ctx: Context) -> Failure | None:
-    """The returned event holds the sent values of `fields` (CostValue never compared)."""
+def event_updated(ctx: Context) -> Failure | NotApplicable | None:
+    """The returned event holds the sent values of `fields` (CostValue never compared).
+
+    A field the answer leaves out or answers null states nothing (optional answer fields may be
+    absent or null); when it states none of `fields`, there is nothing to judge.
+    """
+    fields = [f for f in ctx.args.get("fields", []) if f not in NEVER_ECHOED]
+    stated = 0
     for wanted in _wanted(ctx):
         found = matches(_events(ctx), wanted)
         if not _ok(ctx) or not found:
             return Failure(ctx.answer.brief(), f"2xx with the event {_name(wanted)} in value")
-        for field in ctx.args.get("fields", []):
-            if field in NEVER_ECHOED or field not in wanted:
+        for field in fields:
+            got = found[0].get(field)
+            if field not in wanted or (got is None and wanted[field] is not None):
                 continue
-            if not same_value(wanted[field], found[0].get(field)):
-                return Failure(
-                    f"{field} {shown(found[0].get(field))}", f"{field} {shown(wanted[field])}"
-                )
+            stated += 1
+            if not same_value(wanted[field], got):
+                return Failure(f"{field} {shown(got)}", f"{field} {shown(wanted[field])}")
+    if fields and not stated:
+        return NotApplicable(f"the answer states none of {', '.join(fields)}")
     return None
 
 
@@ -220,23 +228,28 @@ def cannot_update(ctx: Context) -> Failure | None:
 
 
 @judge("event_defaults", "smat")
-def event_defaults(ctx: Context) -> Failure | None:
+def event_defaults(ctx: Context) -> Failure | NotApplicable | None:
     """Indicators not sent come back N and an unsent PaymentPercent 0 (004 § Body: "default
     value is N", PaymentPercent "Default value is 0.").
 
     A field the answer leaves out or answers null states nothing (optional answer fields may be
     absent or null: Java and .NET serialisers write nulls), as for PaymentPercent; any other
-    value than N ("Y", "", "n") is a default not applied.
+    value than N ("Y", "", "n") is a default not applied. An answer stating no unsent default
+    gives nothing to judge: the rule is not earned from it.
     """
+    defaults = {**{field: "N" for field in INDICATORS}, "PaymentPercent": 0}
+    stated = 0
     for wanted in _wanted(ctx):
         for event in matches(_events(ctx), wanted)[:1]:
-            for field in INDICATORS:
-                if field not in wanted and event.get(field) is not None and event[field] != "N":
-                    return Failure(f"{field} {shown(event[field])}", f'{field} "N" by default')
-            if "PaymentPercent" not in wanted and event.get("PaymentPercent") is not None and \
-                    not same_value(0, event["PaymentPercent"]):
-                got = shown(event["PaymentPercent"])
-                return Failure(f"PaymentPercent {got}", "PaymentPercent 0")
+            for field, default in defaults.items():
+                if field in wanted or event.get(field) is None:
+                    continue
+                stated += 1
+                if not same_value(default, event[field]):
+                    return Failure(f"{field} {shown(event[field])}",
+                                   f"{field} {shown(default)} by default")
+    if not stated:
+        return NotApplicable("the answer states none of the defaults of the fields not sent")
     return None
 
 

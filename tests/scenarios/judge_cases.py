@@ -253,14 +253,12 @@ GOOD = [
          {"fields": ["Description"]}),
     Case("smat-defaults-n", "event_defaults", SMAT, odata(STORED),
          {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
-    Case("smat-defaults-absent", "event_defaults", SMAT,
-         odata({"AttpId": EVENT["AttpId"], "PpeCode": "ZZNEW00001", "PaymentPercent": None}),
+    # optional answer fields may be null: a null one is not stated, the others are judged
+    Case("smat-defaults-some-null", "event_defaults", SMAT,
+         odata({**STORED, "LockedInd": None, "PaymentPercent": None}),
          {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
-    # optional answer fields may be null (Java and .NET serialisers write nulls): not stated
-    Case("smat-defaults-null-not-stated", "event_defaults", SMAT,
-         odata({**STORED, "LockedInd": None, "DeliveryInd": None, "ManualInd": None,
-                "PaidInd": None, "PaymentPercent": None}),
-         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
+    Case("smat-updated-one-field-null", "event_updated", SMAT,
+         odata({**STORED, "ShortDesc": None}), SMAT_SENT, {"fields": ["ShortDesc", "Description"]}),
     Case("smat-absent", "event_absent", SMAT, odata(STORED), SMAT_SENT,
          {"event": {"AttpId": 1, "PpeCode": "GONE"}}),
     Case("smat-sibling-kept", "siblings_unchanged", SMAT,
@@ -442,6 +440,17 @@ CAUGHT_BY = {(case.judge, case.product) for case in BAD}
 # Answers that give the expectation nothing to judge: the shape or message of a rejection when
 # nothing was rejected. The rule the target broke fails through its own `rejected` expectation.
 NOT_APPLICABLE = [
+    Case("smat-defaults-absent", "event_defaults", SMAT,
+         odata({"AttpId": EVENT["AttpId"], "PpeCode": "ZZNEW00001", "PaymentPercent": None}),
+         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
+    # optional answer fields may be null (Java and .NET serialisers write nulls): not stated
+    Case("smat-defaults-null-not-stated", "event_defaults", SMAT,
+         odata({**STORED, "LockedInd": None, "DeliveryInd": None, "ManualInd": None,
+                "PaidInd": None, "PaymentPercent": None}),
+         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
+    # a field sent and answered absent or null states nothing: nothing to compare
+    Case("smat-updated-fields-not-stated", "event_updated", SMAT,
+         odata({**STORED, "Description": None}), SMAT_SENT, {"fields": ["Description"]}),
     Case("smat-siblings-not-shown", "siblings_unchanged", SMAT, odata(STORED), SMAT_SENT,
          before={"AttpId:9000000000002": SIBLING}),
     Case("gep-rejection-answer-of-an-acceptance", "rejection_answer", POR,
