@@ -20,6 +20,7 @@ from conformance.mock.server import start_in_thread
 
 pytestmark = pytest.mark.slow
 ENV = {**os.environ, **mock.DEMO_CREDENTIALS}
+CLOCK_TOLERANCE = 0.0005  # seconds: the server's clock readings, not the pacing
 
 
 def _counted(hostile, upstream):
@@ -201,4 +202,25 @@ def test_under_xdist_workers_share_one_budget_and_one_pace(tmp_path, hostile, up
     assert "Traceback" not in done.stdout + done.stderr, done.stderr[-2000:]
     assert len(counter.requests) == 10  # the pre-flight included
     gaps = [b - a for a, b in itertools.pairwise(sorted(arrivals))]
-    assert min(gaps) >= 0.06, gaps  # slots 1/8 s apart
+    assert min(gaps) >= 1 / 8 - CLOCK_TOLERANCE, gaps  # whichever worker sends
+
+
+def test_the_rate_limit_holds_in_every_window_of_one_second(tmp_path, hostile, upstream):
+    """--rate-limit 5/s with requests in flight side by side: no two arrive less than 1/5 s
+    apart, so no second of the target's clock ever counts a sixth (a strict gateway's view)."""
+    arrivals = []
+
+    def timed(server, request):
+        arrivals.append(time.monotonic())
+        return Forward()
+
+    counter = hostile(timed, upstream)
+    done = conformance_run("--base-url", counter.url, "--api", "po", "--profile", "smoke",
+                           "--rate-limit", "5/s", "--concurrency", "4", "--seed", "3",
+                           "--report-dir", str(tmp_path), env=ENV)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    arrivals.sort()
+    assert len(arrivals) >= 10
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    assert min(gaps) >= 1 / 5 - CLOCK_TOLERANCE, gaps
+    assert max(sum(t <= u < t + 1 for u in arrivals) for t in arrivals) <= 5
