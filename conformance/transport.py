@@ -16,6 +16,10 @@ per request and per product (`ProductTransport`, thread-safe: items may run conc
 - 429, and 503 with Retry-After (RFC 9110 § 10.2.3, RFC 6585 § 4), are waited out up to a bound
   per request (`--retry-after-max`, default 30 s), then `RateLimited`;
 - bodies are read up to `BODY_BOUND` bytes (kept for judging); the rest is never read;
+- the whole answer (status line, headers, body up to the bound) must have arrived within
+  `WHOLE_ANSWER_FACTOR` times the read timeout of the request leaving (`Deadlines`): an answer
+  trickled a byte at a time within the read timeout is no answer (`AnswerTooSlow`), not a wait
+  without end;
 - credentials that worked and are then refused (401 after the auth's one refresh) stop the
   product: `CredentialsRejected` from that request on;
 - a product that leaves `STOP_AFTER_UNANSWERED` requests in a row unanswered is not sent to
@@ -27,8 +31,11 @@ one-line message (`describe`), so callers that catch `RequestException` keep wor
 
 import contextlib
 import email.utils
+import heapq
+import itertools
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -53,6 +60,9 @@ BODY_BOUND = 1024 * 1024  # bytes of a body kept for judging; the rest is not re
 DEFAULT_RETRY_AFTER_MAX = 30.0  # seconds waited per request, in total, for 429/503 Retry-After
 NO_RETRY_AFTER_WAIT = 1.0  # seconds waited on a 429 that names no Retry-After
 STOP_AFTER_UNANSWERED = 3  # unanswered requests in a row (each sent twice) stop a product
+# the whole answer must have arrived within this many times the read timeout (timeout_seconds) of
+# the request leaving: the read timeout bounds each wait for a byte, not the answer
+WHOLE_ANSWER_FACTOR = 2
 # what is added to 1/rate between two requests: a tenth of it, at most PACING_MARGIN_MAX s. What a
 # request takes from leaving the pacing to arriving varies (the first one opens a connection, a
 # thread waits for the interpreter lock: up to 14 ms measured on loopback under --concurrency 8),
@@ -103,6 +113,13 @@ class StoppedAnswering(TransportError):
 
 class Unanswered(TransportError):
     """No answer, also when sent once more."""
+
+    failure = TransportFailure.NO_ANSWER
+
+
+class AnswerTooSlow(TransportError, requests.exceptions.ReadTimeout):
+    """The answer kept coming, each byte within the read timeout, but not whole within the
+    whole-answer deadline (`WHOLE_ANSWER_FACTOR`): no answer."""
 
     failure = TransportFailure.NO_ANSWER
 
@@ -439,9 +456,138 @@ def _retry_after(response: requests.Response) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-def read_bounded(response: requests.Response, bound: int = BODY_BOUND) -> None:
+# ------------------------------------------------------------------ the whole-answer deadline
+class _Watch:
+    """One request's deadline: the connection it goes out on registers itself (`watched`), and
+    at the deadline the connection's socket is shut, which ends whatever read is waiting on it."""
+
+    def __init__(self, at: float, seconds: float):
+        self.at, self.seconds = at, seconds
+        self.connection = None
+        self.expired = False
+        self.done = False
+        self._lock = threading.Lock()
+
+    def expire(self) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.expired = True
+            sock = getattr(self.connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):  # the plain socket's shutdown, under TLS too
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def finish(self) -> bool:
+        """The answer is read (or failed): the deadline no longer applies. Whether it had
+        passed."""
+        with self._lock:
+            self.done = True
+            return self.expired
+
+
+class Deadlines:
+    """The whole-answer deadlines of the process, kept by one daemon thread (started at the
+    first), nearest first."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._order = itertools.count()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, seconds: float) -> _Watch:
+        watch = _Watch(time.monotonic() + seconds, seconds)
+        with self._changed:
+            heapq.heappush(self._heap, (watch.at, next(self._order), watch))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._keep, name="conformance-deadlines",
+                                                daemon=True)
+                self._thread.start()
+            self._changed.notify()
+        return watch
+
+    def _keep(self) -> None:
+        while True:
+            with self._changed:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._changed.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._changed.wait(wait)
+                    continue
+                watch = heapq.heappop(self._heap)[2]
+            watch.expire()
+
+
+DEADLINES = Deadlines()
+_SENDING = threading.local()  # the _Watch of the request this thread is sending
+
+
+def _watched_class(cls: type) -> type:
+    """A subclass of a urllib3 connection class that registers each connection, as a request
+    goes out on it, with the deadline of the request this thread is sending."""
+
+    def request(self, *args, **kwargs):
+        watch = getattr(_SENDING, "watch", None)
+        if watch is not None:
+            watch.connection = self
+        return cls.request(self, *args, **kwargs)
+
+    return type(f"Deadline{cls.__name__}", (cls,), {"request": request, "_watched": True})
+
+
+_WATCHED_CLASSES: dict[type, type] = {}
+
+
+def _watch_connections_of(pool) -> None:
+    cls = getattr(pool, "ConnectionCls", None)
+    if cls is None or getattr(cls, "_watched", False):
+        return
+    if cls not in _WATCHED_CLASSES:
+        _WATCHED_CLASSES[cls] = _watched_class(cls)
+    pool.ConnectionCls = _WATCHED_CLASSES[cls]
+
+
+def read_bounded(response: requests.Response, bound: int = BODY_BOUND,
+                 watch: _Watch | None = None) -> None:
     """Read at most `bound` bytes of a streamed body into `response._content`; a longer body is
-    cut there (`response.conformance_cut` True) and its connection closed, never read whole."""
+    cut there (`response.conformance_cut` True) and its connection closed, never read whole.
+    `watch`: the request's whole-answer deadline; past it, `AnswerTooSlow` (and the connection
+    closed, never back in the pool)."""
+    try:
+        _read_bounded(response, bound)
+    except Urllib3Error as error:
+        response.close()
+        if watch is not None and watch.finish():
+            raise _too_slow(watch, response.request) from None
+        if "timed out" in str(error).lower():
+            raise requests.exceptions.ReadTimeout(error, request=response.request) from None
+        raise requests.exceptions.ChunkedEncodingError(error, request=response.request) from None
+    except BaseException:
+        response.close()
+        if watch is not None:
+            watch.finish()
+        raise
+    if watch is not None and watch.finish():  # a body read to its end: the end was the shutdown
+        response.close()
+        raise _too_slow(watch, response.request)
+    if response.conformance_cut:  # type: ignore[attr-defined]
+        response.close()
+    else:
+        response.raw.release_conn()
+
+
+def _too_slow(watch: _Watch, request) -> AnswerTooSlow:
+    return AnswerTooSlow(
+        f"no whole answer within {watch.seconds:g} s (it came too slowly; an answer must arrive"
+        f" whole within {WHOLE_ANSWER_FACTOR} × timeout_seconds)", request=request)
+
+
+def _read_bounded(response: requests.Response, bound: int) -> None:
     kept = bytearray()
     cut = False
     try:
@@ -450,18 +596,10 @@ def read_bounded(response: requests.Response, bound: int = BODY_BOUND) -> None:
             if len(kept) > bound:
                 cut = True
                 break
-    except Urllib3Error as error:
-        response.close()
-        if "timed out" in str(error).lower():
-            raise requests.exceptions.ReadTimeout(error, request=response.request) from None
-        raise requests.exceptions.ChunkedEncodingError(error, request=response.request) from None
-    response._content = bytes(kept[:bound])
-    response._content_consumed = True
-    response.conformance_cut = cut  # type: ignore[attr-defined]
-    if cut:
-        response.close()
-    else:
-        response.raw.release_conn()
+    finally:
+        response._content = bytes(kept[:bound])
+        response._content_consumed = True
+        response.conformance_cut = cut  # type: ignore[attr-defined]
 
 
 class PolicyAdapter(HTTPAdapter):
@@ -472,6 +610,34 @@ class PolicyAdapter(HTTPAdapter):
         super().__init__(max_retries=0)
         self.transport, self.sleep = transport, sleep
 
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        pool = super().get_connection_with_tls_context(request, verify, proxies=proxies,
+                                                       cert=cert)
+        _watch_connections_of(pool)  # its connections register with the request's deadline
+        return pool
+
+    def _send_whole(self, request, timeout, verify, cert, proxies) -> requests.Response:
+        """One send, its answer read (bounded) within the whole-answer deadline."""
+        read = _read_timeout(timeout)
+        if not read:
+            response = super().send(request, True, timeout, verify, cert, proxies)
+            read_bounded(response)
+            return response
+        watch = DEADLINES.watch(WHOLE_ANSWER_FACTOR * read)
+        _SENDING.watch = watch
+        try:
+            response = super().send(request, True, timeout, verify, cert, proxies)
+        except BaseException as error:
+            expired = watch.finish()
+            if expired and isinstance(error, requests.ConnectionError | requests.Timeout) and (
+                    not isinstance(error, requests.exceptions.ConnectTimeout)):
+                raise _too_slow(watch, request) from None
+            raise
+        finally:
+            _SENDING.watch = None
+        read_bounded(response, watch=watch)
+        return response
+
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         waited = 0.0
         resent_unanswered = False
@@ -479,8 +645,7 @@ class PolicyAdapter(HTTPAdapter):
             number = self.transport.admit(request)
             request.conformance_number = number  # type: ignore[attr-defined]
             try:
-                response = super().send(request, True, timeout, verify, cert, proxies)
-                read_bounded(response)
+                response = self._send_whole(request, timeout, verify, cert, proxies)
             except (requests.exceptions.SSLError, requests.exceptions.ConnectTimeout):
                 raise
             except (requests.ConnectionError, requests.Timeout,
@@ -552,6 +717,7 @@ class PolicySession(requests.Session):
 __all__ = [
     "BODY_BOUND",
     "NOT_SENT",
+    "AnswerTooSlow",
     "BudgetSpent",
     "CredentialsRejected",
     "NotSent",

@@ -14,7 +14,7 @@ import sys
 import time
 
 import pytest
-from hostile_server import Forward, Huge, Reply, Reset, Silent
+from hostile_server import Forward, Huge, Reply, Reset, Silent, Trickle
 from run_helpers import conformance_run, summary_of
 
 from conformance import mock
@@ -102,6 +102,36 @@ def test_a_response_that_never_comes(tmp_path, hostile, target_file):
     check(done, wall, STARTUP + 2 * timeout, tmp_path, verdict="inconclusive",
           cause="no answer within 0.5 s (read timeout), also when sent once more")
     assert len(server.api_requests()) == 2
+
+
+@pytest.mark.parametrize("head", [False, True], ids=["body", "status-line-and-headers"])
+def test_an_answer_trickled_within_the_read_timeout_ends_at_the_whole_answer_deadline(
+        tmp_path, hostile, target_file, head):
+    """A byte every 0.2 s never trips the 0.5 s read timeout; the whole answer is due within
+    2 x 0.5 s: the pre-flight's call, sent twice, is no answer, and the product is left out."""
+    server = hostile(api(Trickle(0.2, head=head)))
+    timeout = 0.5
+    done, wall = run(target_file(server.url, timeout), tmp_path, "--concurrency", "1")
+    check(done, wall, STARTUP + 2 * 2 * timeout, tmp_path, verdict="inconclusive",
+          cause="no whole answer within 1 s (it came too slowly; an answer must arrive whole"
+                " within 2 × timeout_seconds), also when sent once more")
+    assert len(server.api_requests()) == 2
+
+
+def test_answers_trickled_mid_run_stop_the_product_in_bounded_time(tmp_path, hostile, upstream,
+                                                                   target_file):
+    """The pre-flight is answered, every later request trickled: three unanswered in a row
+    (each sent twice, each given 2 x timeout) and nothing more is sent to the product."""
+    def first_answered(server, request):
+        return Forward() if len(server.api_requests()) == 1 else Trickle(0.2)
+
+    server = hostile(api(first_answered), upstream)
+    timeout = 0.5
+    done, wall = run(target_file(server.url, timeout), tmp_path, "--concurrency", "1")
+    document = check(done, wall, STARTUP + 3 * 2 * 2 * timeout, tmp_path,
+                     verdict="inconclusive", cause="no whole answer within 1 s")
+    assert len(server.api_requests()) == 1 + 3 * 2
+    assert "po" in document["unreachable"]  # "answered no request: 10 requests lost"
 
 
 def test_slow_answers_just_under_the_timeout_are_answers(tmp_path, hostile, upstream,
