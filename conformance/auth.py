@@ -45,6 +45,11 @@ class Scheme:
         """Header name -> shell text that rebuilds the value from environment variables."""
         return {}
 
+    def source(self) -> str:
+        """Where the credentials come from, in a few words and without a secret (the dry run's
+        plan, a failing source's message)."""
+        return "no credentials"
+
 
 class BearerScheme(Scheme):
     kind = "bearer"
@@ -60,6 +65,9 @@ class BearerScheme(Scheme):
 
     def curl_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer ${self.token_env}"}
+
+    def source(self) -> str:
+        return f"bearer token from ${self.token_env}"
 
 
 class BasicScheme(Scheme):
@@ -79,6 +87,9 @@ class BasicScheme(Scheme):
         pair = f"${self.username_env}:${self.password_env}"
         return {"Authorization": f'Basic $(printf %s "{pair}" | base64)'}
 
+    def source(self) -> str:
+        return f"basic auth from ${self.username_env} and ${self.password_env}"
+
 
 class HeaderScheme(Scheme):
     """Credentials sent as named headers (API keys, userId/appId pairs...)."""
@@ -96,6 +107,9 @@ class HeaderScheme(Scheme):
 
     def curl_headers(self) -> dict[str, str]:
         return {name: f"${var}" for name, var in self.header_envs.items()}
+
+    def source(self) -> str:
+        return "headers " + ", ".join(f"{n} from ${v}" for n, v in self.header_envs.items())
 
 
 class _FetchedTokenScheme(Scheme):
@@ -198,6 +212,11 @@ class OAuth2Scheme(_FetchedTokenScheme):
         )
         return {"Authorization": f"Bearer $({fetch})"}
 
+    def source(self) -> str:
+        grant = "password" if self.kind == "oauth2-password" else "client-credentials"
+        return (f"OAuth2 {grant} token from {self.token_url} (client ${self.client_id_env},"
+                f" ${self.client_secret_env})")
+
 
 class TokenCommandScheme(_FetchedTokenScheme):
     """A command (argv list) that prints a bearer token on stdout."""
@@ -225,6 +244,9 @@ class TokenCommandScheme(_FetchedTokenScheme):
 
     def curl_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer $({shlex.join(self.command)})"}
+
+    def source(self) -> str:
+        return f"bearer token printed by the command {shlex.join(self.command)}"
 
 
 class CredentialsAuth(AuthBase):
@@ -273,3 +295,7 @@ class CredentialsAuth(AuthBase):
         for scheme in self.schemes:
             merged.update(scheme.curl_headers())
         return merged
+
+    def source(self) -> str:
+        """Every scheme's source, in the order they are applied."""
+        return "; ".join(s.source() for s in self.schemes if s.kind != "none") or "none"

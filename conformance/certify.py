@@ -66,6 +66,7 @@ def _settings(args: argparse.Namespace, target_file: Path | None, base_url: str 
         max_requests=args.max_requests,
         retry_after_max=args.retry_after_max,
         concurrency=args.concurrency,
+        dry_run=args.dry_run,
         **{"seed": 0, "report_dir": args.report_dir or ".", "default_report_dir": False, **extra},
     )
 

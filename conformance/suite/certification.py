@@ -256,7 +256,8 @@ class Certification:
         products = self.run.target.products
         return written.plan_lines(
             self.planned, self.run.limits.max_requests,
-            {name: product.transport.file_max for name, product in products.items()})
+            {name: product.transport.file_max for name, product in products.items()},
+            written.credential_lines(self.run.target))
 
     def complete_reports(self, cause: str) -> None:
         """All three report files exist afterwards: a run stopped before its session ended

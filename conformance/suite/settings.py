@@ -224,7 +224,8 @@ def build(
         concurrency=concurrency,
     )
     path = target_file_of(target)
-    loaded = load_target(path, base_url=base_url, products=parse_api(api))
+    loaded = load_target(path, base_url=base_url, products=parse_api(api),
+                         credentials=not dry_run)
     if target is None and base_url:  # reference.toml's data on someone's URL: name the URL
         loaded = dataclasses.replace(loaded, name=target_name_of(None, base_url))
     limits = RunLimits(

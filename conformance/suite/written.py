@@ -81,19 +81,37 @@ def budgeted(planned: list[dict], max_requests: int | None,
     return (sent if max_requests is None else min(sent, max_requests)), kept_back
 
 
+def credential_lines(target) -> list[str]:
+    """The --dry-run's word on credentials: per product and privilege, the source a real run
+    obtains them from (none is obtained, no token command is run), and the variables a real
+    run needs that are not set."""
+    lines = ["  credentials a real run would use (a dry run obtains none):"]
+    for name, product in target.products.items():
+        for privilege, label in (("normal", ""), ("low", " low privilege")):
+            auth = product.auths.get(privilege)
+            if auth is not None and (privilege == "normal" or product.has_low_privilege):
+                lines.append(f"    [{name}]{label}: {auth.source()}")
+    if target.unset_variables:
+        lines.append("    not set, a real run needs them: " + " ".join(target.unset_variables))
+    return lines
+
+
 def plan_lines(planned: list[dict], max_requests: int | None = None,
-               product_max: dict[str, int | None] | None = None) -> list[str]:
-    """The --dry-run listing: per product and operation, scenarios by id, generated cases by
-    count, whether the calls write, the records they touch; then the total a real run with the
-    same budgets sends (`--max-requests`, a target file's `max_requests` per product) and what
-    the budgets leave out, not sent and so not tested."""
+               product_max: dict[str, int | None] | None = None,
+               credentials: list[str] | None = None) -> list[str]:
+    """The --dry-run listing: the credentials a real run would use (`credential_lines`), per
+    product and operation, scenarios by id, generated cases by count, whether the calls write,
+    the records they touch; then the total a real run with the same budgets sends
+    (`--max-requests`, a target file's `max_requests` per product) and what the budgets leave
+    out, not sent and so not tested."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for entry in planned:
         operation = operation_of(entry["method"], entry["url"]) or (
             "pre-flight" if entry.get("source") == "pre-flight"
             else "other (method or path outside the documented routes)")
         groups[(entry["product"], operation)].append(entry)
-    lines = ["", "conformance: dry run — nothing was sent. The run would send:"]
+    lines = ["", "conformance: dry run — nothing was sent. The run would send:",
+             *(credentials or [])]
     for (product, operation), entries in sorted(groups.items()):
         writes = operation_of(entries[0]["method"], entries[0]["url"]) is not None
         lines.append(f"  [{product}] {operation}: {len(entries)} request(s)"

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from hostile_server import Forward
+from hostile_server import Forward, Reply
 from run_helpers import conformance_run, summary_of
 
 from conformance import mock
@@ -42,6 +42,42 @@ def test_dry_run_sends_nothing_and_counts_what_a_real_run_sends(tmp_path, hostil
     real = conformance_run(*common, "--report-dir", str(tmp_path / "real"), env=ENV)
     assert real.returncode == 0, real.stdout[-2000:]
     assert total == f"total: {len(counter.requests)} request(s)"
+
+
+@pytest.mark.parametrize("exported", [True, False], ids=["variables-set", "variables-unset"])
+def test_a_dry_run_obtains_no_credentials_and_needs_none(tmp_path, hostile, target_file,
+                                                         exported):
+    """--dry-run sends nothing, to the token URL neither, runs no token command, and needs no
+    credential variable: it says which source a real run would use and what is not set."""
+    server = hostile(lambda server, request: Reply(200, {"Content-Type": "application/json"},
+                                                   b'{"access_token": "t"}'))
+    ran = tmp_path / "the-token-command-ran"
+    command = json.dumps([sys.executable, "-c", f"open({str(ran)!r}, 'w'); print('token')"])
+    path = target_file(server.url, 1, {
+        r'\[\[po.auth\]\]\ntype = "bearer"\ntoken_env = "CONFORMANCE_PO_TOKEN"':
+            f'[[po.auth]]\ntype = "oauth2-client-credentials"\ntoken_url = "{server.url}/token"\n'
+            'client_id_env = "HOSTILE_CLIENT_ID"\nclient_secret_env = "HOSTILE_CLIENT_SECRET"',
+        r'\[gep.auth\]\ntype = "bearer"\ntoken_env = "CONFORMANCE_GEP_TOKEN"':
+            f"[gep.auth]\ntype = \"token-command\"\ncommand = {command}",
+    })
+    env = {**ENV, "HOSTILE_CLIENT_ID": "client", "HOSTILE_CLIENT_SECRET": "secret"}
+    if not exported:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CONFORMANCE_",
+                                                                        "HOSTILE_"))}
+    dry = conformance_run("--target", str(path), "--profile", "smoke", "--seed", "4",
+                          "--dry-run", "--report-dir", str(tmp_path / "dry"), env=env)
+    assert dry.returncode == 0, dry.stdout[-2000:] + dry.stderr[-2000:]
+    assert server.requests == []  # no token request, no API call
+    assert not ran.exists()
+    assert f"    [po]: OAuth2 client-credentials token from {server.url}/token" in dry.stdout
+    assert "    [gep]: bearer token printed by the command " in dry.stdout
+    unset = [line for line in dry.stdout.splitlines() if "not set, a real run needs" in line]
+    if exported:
+        assert unset == []
+    else:
+        assert {"HOSTILE_CLIENT_ID", "HOSTILE_CLIENT_SECRET", "CONFORMANCE_SMAT_TOKEN"} <= set(
+            unset[0].split(": ", 1)[1].split())
+    assert "total: " in dry.stdout and "Traceback" not in dry.stdout + dry.stderr
 
 
 @pytest.mark.parametrize("budget", ["run", "product"])
