@@ -7,8 +7,9 @@ per request and per product (`ProductTransport`, thread-safe: items may run conc
 - the request budget (`--max-requests` per run, `max_requests` per product in the target file):
   a request over budget is not sent (`BudgetSpent`, reported as not tested);
 - pacing (`--rate-limit` / `rate_limit`, e.g. "5/s", "120/min"): a request leaves at least
-  1/rate seconds and a margin (`pacing_interval`) after the one before it left, so that no
-  window holds more than the rate at the target, the jitter between leaving and arriving included;
+  1/rate seconds and a margin (`pacing_interval`) after the one before it was written, its slot
+  taken once its connection is open, so that no window holds more than the rate at the target,
+  the jitter between leaving and arriving included;
 - budgets and pacing are the run's, kept in one `RunLedger`: shared through a locked file by
   the processes of an xdist run, so neither holds per process only;
 - redirects are never followed: a 3xx is the answer (RFC 9110 § 15.4 lets a client choose);
@@ -63,11 +64,11 @@ STOP_AFTER_UNANSWERED = 3  # unanswered requests in a row (each sent twice) stop
 # the whole answer must have arrived within this many times the read timeout (timeout_seconds) of
 # the request leaving: the read timeout bounds each wait for a byte, not the answer
 WHOLE_ANSWER_FACTOR = 2
-# what is added to 1/rate between two requests: a tenth of it, at most PACING_MARGIN_MAX s. What a
-# request takes from leaving the pacing to arriving varies (the first one opens a connection, a
-# thread waits for the interpreter lock: up to 14 ms measured on loopback under --concurrency 8),
-# and a strict gateway counts arrivals; at 5/s no second holds a sixth arrival unless the jitter
-# adds up to 0.1 s
+# what is added to 1/rate between two requests: a tenth of it, at most PACING_MARGIN_MAX s. The
+# slot is taken on the open connection and the next one counted from when the bytes were written
+# (`ProductTransport.pace`, `.left`); what remains between writing and arriving still varies by a
+# few milliseconds (2 ms measured on loopback under --concurrency 8 and -n 2), and a strict
+# gateway counts arrivals: at 5/s no second holds a sixth unless the jitter adds up to 0.1 s
 PACING_MARGIN_SHARE = 0.1
 PACING_MARGIN_MAX = 0.1
 _CHUNK = 64 * 1024
@@ -271,6 +272,17 @@ class RunLedger:
 
         return self._update(change)
 
+    def left(self, product: str, interval: float) -> None:
+        """A request of the product has left (its bytes written) now: the next may not leave
+        before `interval` from now. A process descheduled between taking its slot and writing
+        would otherwise let the next request arrive less than `interval` after it."""
+
+        def change(state: dict) -> None:
+            mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
+            mine["next"] = max(mine["next"], time.monotonic() + interval)
+
+        self._update(change)
+
     def used(self, product: str | None = None) -> int:
         """Requests counted so far: the run's, or one product's."""
         state = self._update(lambda state: state)
@@ -351,7 +363,8 @@ class ProductTransport:
 
     # -- before a request
     def admit(self, request: requests.PreparedRequest) -> int:
-        """Take a slot for one request (pacing included); its number. Raises when not sent."""
+        """Count one request against the budgets; its number. Raises when not sent. Its pacing
+        slot is taken later (`pace`), when its bytes are about to leave."""
         if self.stopped is not None:
             with self._lock:
                 self.not_sent += 1
@@ -367,12 +380,23 @@ class ProductTransport:
                       else f"[{self.product}] max_requests {self.file_max}")
             raise BudgetSpent(f"{NOT_SENT}the request budget ({budget}) is spent",
                               request=request)
-        if self.interval:
-            while (pause := self.ledger.slot(self.product, self.interval)) > 0:
-                time.sleep(pause)
         with self._lock:
             self.sent += 1
             return self.sent
+
+    def pace(self) -> None:
+        """Wait for the product's pacing slot and take it (`RunLedger.slot`); called on the
+        connection the request goes out on, once it is connected: opening a connection
+        after the slot would make this request arrive late and the next one early."""
+        if self.interval:
+            while (pause := self.ledger.slot(self.product, self.interval)) > 0:
+                time.sleep(pause)
+
+    def left(self) -> None:
+        """The paced request's bytes are written: the next slot is 1/rate from now at the
+        earliest (`RunLedger.left`)."""
+        if self.interval:
+            self.ledger.left(self.product, self.interval)
 
     def plan(self, entry: dict) -> None:
         with self._lock:
@@ -524,20 +548,48 @@ class Deadlines:
 
 
 DEADLINES = Deadlines()
-_SENDING = threading.local()  # the _Watch of the request this thread is sending
+
+
+class _Sending(threading.local):
+    """What this thread is sending: its deadline (None: no timeout) and its pacing, which the
+    connection it goes out on applies (`_watched_class`), once."""
+
+    watch: _Watch | None = None
+    pace: Callable[[], None] | None = None
+    left: Callable[[], None] | None = None
+
+    def leave(self, connection) -> Callable[[], None] | None:
+        """The request is about to leave on `connection` (connected): its pacing slot now;
+        returns what to call once it has left."""
+        if self.watch is not None:
+            self.watch.connection = connection
+        pace, self.pace = self.pace, None
+        if pace is None:
+            return None
+        pace()
+        return self.left
+
+
+_SENDING = _Sending()
 
 
 def _watched_class(cls: type) -> type:
-    """A subclass of a urllib3 connection class that registers each connection, as a request
-    goes out on it, with the deadline of the request this thread is sending."""
+    """A subclass of a urllib3 connection class on which each request, once the connection is
+    open, takes its pacing slot and registers the connection with its deadline."""
 
     def request(self, *args, **kwargs):
-        watch = getattr(_SENDING, "watch", None)
-        if watch is not None:
-            watch.connection = self
-        return cls.request(self, *args, **kwargs)
+        left = None
+        if _SENDING.pace is not None or _SENDING.watch is not None:
+            if self.sock is None:  # connect first: the time it takes is not the pacing's
+                self.connect()
+            left = _SENDING.leave(self)
+        try:
+            return cls.request(self, *args, **kwargs)
+        finally:
+            if left is not None:
+                left()
 
-    return type(f"Deadline{cls.__name__}", (cls,), {"request": request, "_watched": True})
+    return type(f"Paced{cls.__name__}", (cls,), {"request": request, "_watched": True})
 
 
 _WATCHED_CLASSES: dict[type, type] = {}
@@ -602,13 +654,15 @@ def _read_bounded(response: requests.Response, bound: int) -> None:
         response.conformance_cut = cut  # type: ignore[attr-defined]
 
 
-class PolicyAdapter(HTTPAdapter):
-    """The transport policy, under the session: every send (the auth's one resend after a 401
-    included) is counted, paced, bounded and resent once when unanswered."""
+class BoundedAdapter(HTTPAdapter):
+    """Answers read up to `BODY_BOUND` bytes, and whole within the whole-answer deadline (the
+    token requests of an OAuth scheme go through it too)."""
 
-    def __init__(self, transport: ProductTransport, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self) -> None:
         super().__init__(max_retries=0)
-        self.transport, self.sleep = transport, sleep
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        return self._send_whole(request, timeout, verify, cert, proxies)
 
     def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
         pool = super().get_connection_with_tls_context(request, verify, proxies=proxies,
@@ -616,27 +670,48 @@ class PolicyAdapter(HTTPAdapter):
         _watch_connections_of(pool)  # its connections register with the request's deadline
         return pool
 
+    def _pace(self) -> None:
+        """Take a pacing slot: none here (`PolicyAdapter` paces)."""
+
+    def _left(self) -> None:
+        """The paced request has left."""
+
     def _send_whole(self, request, timeout, verify, cert, proxies) -> requests.Response:
-        """One send, its answer read (bounded) within the whole-answer deadline."""
+        """One send, paced once its connection is open, its answer read (bounded) within the
+        whole-answer deadline (none without a read timeout)."""
         read = _read_timeout(timeout)
-        if not read:
-            response = super().send(request, True, timeout, verify, cert, proxies)
-            read_bounded(response)
-            return response
-        watch = DEADLINES.watch(WHOLE_ANSWER_FACTOR * read)
-        _SENDING.watch = watch
+        watch = DEADLINES.watch(WHOLE_ANSWER_FACTOR * read) if read else None
+        _SENDING.watch, _SENDING.pace, _SENDING.left = watch, self._pace, self._left
         try:
-            response = super().send(request, True, timeout, verify, cert, proxies)
+            response = HTTPAdapter.send(self, request, True, timeout, verify, cert, proxies)
         except BaseException as error:
-            expired = watch.finish()
+            expired = watch is not None and watch.finish()
             if expired and isinstance(error, requests.ConnectionError | requests.Timeout) and (
                     not isinstance(error, requests.exceptions.ConnectTimeout)):
                 raise _too_slow(watch, request) from None
             raise
         finally:
-            _SENDING.watch = None
+            unpaced = _SENDING.pace  # failed before leaving (no connection): paced all the same
+            _SENDING.watch = _SENDING.pace = _SENDING.left = None
+            if unpaced is not None:
+                unpaced()
         read_bounded(response, watch=watch)
         return response
+
+
+class PolicyAdapter(BoundedAdapter):
+    """The transport policy, under the session: every send (the auth's one resend after a 401
+    included) is counted, paced, bounded and resent once when unanswered."""
+
+    def __init__(self, transport: ProductTransport, sleep: Callable[[float], None] = time.sleep):
+        super().__init__()
+        self.transport, self.sleep = transport, sleep
+
+    def _pace(self) -> None:
+        self.transport.pace()
+
+    def _left(self) -> None:
+        self.transport.left()
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         waited = 0.0
@@ -718,6 +793,7 @@ __all__ = [
     "BODY_BOUND",
     "NOT_SENT",
     "AnswerTooSlow",
+    "BoundedAdapter",
     "BudgetSpent",
     "CredentialsRejected",
     "NotSent",
