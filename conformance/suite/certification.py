@@ -130,6 +130,8 @@ class Certification:
         dry run then finds neither problems nor unreachable products."""
         for warning in self.run.data_warnings:
             print(f"conformance: warning: {warning}", file=sys.stderr)
+        if not self.run.limits.dry_run and self._credentials_fail():
+            return set()
         self.preflight = preflight.run(self.run.target, self.run.seed)
         holder = type("Report", (), {})()  # its requests: planned (dry run), writes
         attach_transport_records(holder, self.run, source="pre-flight")
@@ -145,6 +147,20 @@ class Certification:
         for name, problem in problems:
             print(f"conformance: pre-flight [{name}] {problem}", file=sys.stderr)
         return set(self.unreachable)  # the run's summary names each, once
+
+    def _credentials_fail(self) -> bool:
+        """Every credential source obtained before the first request: one that fails (a token
+        command exiting 1, a token URL that does not answer) stops the run before anything is
+        sent, a setup problem like the pre-flight's (exit 2, the reports say why)."""
+        checks = {name: preflight.check_credentials(product)
+                  for name, product in self.run.target.products.items()}
+        self.preflight = {name: check for name, check in checks.items() if check.problems}
+        self.preflight_failed = bool(self.preflight)
+        for name, check in self.preflight.items():
+            for problem in check.problems:
+                print(f"conformance: pre-flight [{name}] {problem}; nothing was sent",
+                      file=sys.stderr)
+        return self.preflight_failed
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:

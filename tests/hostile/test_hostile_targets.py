@@ -356,6 +356,54 @@ def test_credentials_rejected_mid_run_stop_the_product(tmp_path, hostile, upstre
     assert len(server.api_requests()) <= 4 + 2 + 2  # + one refresh resend, + credential-less
 
 
+def _closed_port() -> int:
+    with __import__("socket").socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+FAILING_SOURCES = {
+    "token-command-exits-1": (
+        "po", '[[po.auth]]\ntype = "token-command"\ncommand = ["sh", "-c",'
+        ' "echo half-a-secret-token; exit 1"]',
+        "po.auth: token command sh -c 'echo half-a-secret-token; exit 1' exited 1 without"
+        " printing a token — run the command by hand to see why; nothing was sent"),
+    "oauth-token-url-unreachable": (
+        "po", '[[po.auth]]\ntype = "oauth2-client-credentials"\n'
+              'token_url = "http://127.0.0.1:{port}/token"\nclient_id_env = "HOSTILE_CLIENT_ID"\n'
+              'client_secret_env = "HOSTILE_CLIENT_SECRET"',
+        "po.auth: the OAuth2 token URL http://127.0.0.1:{port}/token gave no token: connection"
+        " refused — check token_url, and that the token service answers from here;"
+        " nothing was sent"),
+}
+
+
+@pytest.mark.parametrize("source", sorted(FAILING_SOURCES))
+def test_a_failing_credential_source_stops_the_run_before_anything_is_sent(
+        tmp_path, hostile, upstream, target_file, monkeypatch, source):
+    """A token command exiting 1 or an unreachable token URL: one line naming the source, the
+    cause and the fix, exit 2 (a setup problem), nothing sent, no secret, no traceback."""
+    monkeypatch.setitem(ENV, "HOSTILE_CLIENT_ID", "client")
+    monkeypatch.setitem(ENV, "HOSTILE_CLIENT_SECRET", "secret-of-the-client")
+    product, scheme, line = FAILING_SOURCES[source]
+    port = _closed_port()
+    server = hostile(lambda server, request: Forward(), upstream)
+    path = target_file(server.url, 1, {
+        r'\[\[po.auth\]\]\ntype = "bearer"\ntoken_env = "CONFORMANCE_PO_TOKEN"':
+            scheme.format(port=port)})
+    done, wall = run(path, tmp_path)
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
+    assert server.requests == [] and wall < STARTUP
+    assert done.stderr.strip().splitlines() == [
+        f"conformance: pre-flight [{product}] {line.format(port=port)}"]
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output and "verdict: INCONCLUSIVE  (exit 2)" in output
+    for text in [output, *(f.read_text() for f in tmp_path.iterdir() if f.is_file())]:
+        assert "secret-of-the-client" not in text and "half-a-secret-token\n" not in text
+    document = summary_of(tmp_path)
+    assert document["exit_code"] == 2 and document["preflight"][product]["exchanges"] == []
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file, stop):
     server = hostile(api(Forward(delay=0.3)), upstream)
