@@ -31,6 +31,11 @@ from conformance.verdict import (
 )
 
 SCHEMA_VERSION = 1
+# `stopped` of a run interrupted before its first item ran (README, "Reports"): before pytest
+# started (the embedded mock starting, the target file read), or while it was starting (loading,
+# the pre-flight, collecting)
+INTERRUPTED_BEFORE = "interrupted before the run started: nothing was sent"
+INTERRUPTED_STARTING = "interrupted while the run was starting, before its first item"
 _EVIDENCE_PER_RULE = 3
 _LATER_BODY_CHARS = 1000  # body characters kept in a rule's second and third failure
 

@@ -112,6 +112,7 @@ class Certification:
         self.written: dict | None = None  # written.json's content, once written
         self._finished = False  # the summary of the finished session has been written
         self.stopped: str | None = None  # why the run ended early (interrupt, stop), if it did
+        self.interrupted = False  # Ctrl-C (or SIGTERM) reached pytest (plugin.py says so)
         self.stop_message: str | None = None  # what summary.json's `stopped` says of it
         self.preflight: dict[str, preflight.ProductCheck] = {}
         self.preflight_failed = False  # a setup problem: no item runs, the reports say why
@@ -338,14 +339,6 @@ class Certification:
         if self.stop_message:
             self.summary["stopped"] = self.stop_message
         summary.write(self.run.report_dir / "summary.json", self.summary)
-
-    def pytest_keyboard_interrupt(self, excinfo) -> None:
-        """Ctrl-C: the verdict names it (`STOPPED`, summary.json `stopped`), so pytest's own
-        block (a row of !, the frame that happened to run, a hint about --full-trace) is left
-        out; --full-trace still shows the traceback."""
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None and not self.config.option.fulltrace:
-            reporter._report_keyboardinterrupt = lambda: None  # pytest has no option for it
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.run.limits.dry_run:

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from hostile_server import Forward, Huge, Reply, Reset, Silent, Trickle
@@ -431,3 +432,51 @@ def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file, stop):
     assert "STOPPED           interrupted after" in stdout and "SUITE ERROR" not in stdout
     assert "KeyboardInterrupt" not in stdout + stderr  # the verdict says it; pytest's block not
     assert stdout.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE")
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("moment", ["mock-starting", "pytest-loading"])
+def test_sigint_early_in_a_run_ends_the_documented_way(tmp_path, moment):
+    """Ctrl-C while the embedded mock's process starts, or right after the seed line while
+    pytest loads: the three reports, `stopped` naming it, the verdict last, exit 3; no
+    traceback, and the mock's process gone."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conformance.cli", "run", "--api", "po", "--profile", "smoke",
+         "--seed", "5", "--report-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+    )
+    try:
+        if moment == "mock-starting":
+            while not _children(process.pid) and time.monotonic() - started < STARTUP:
+                time.sleep(0.005)
+            mock_pid = _children(process.pid)[0]
+            seen = []
+        else:
+            seen = [process.stdout.readline(), process.stdout.readline()]
+            assert seen[-1].startswith("conformance: seed 5"), seen
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=STARTUP)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stdout = "".join(seen) + stdout
+    output = stdout + stderr
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-3000:]
+    assert process.returncode == 3, output[-3000:]
+    assert stdout.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE  (exit 3)")
+    document = summary_of(tmp_path)
+    expected = {"mock-starting": "interrupted before the run started: nothing was sent",
+                "pytest-loading": "interrupted while the run was starting, before its first item"}
+    assert document["stopped"] == expected[moment]
+    assert f"  STOPPED           {expected[moment]}" in stdout
+    if moment == "mock-starting":  # the child the run started is stopped with it
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{mock_pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{mock_pid}").exists()
