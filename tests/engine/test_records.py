@@ -45,3 +45,35 @@ def test_written_json_lists_an_xml_write_like_a_json_one():
     assert [r["record"] for r in records] == ["PO P1 / X1", "PO P2 / X2"]
     assert [r["source_txn_ids"] for r in records] == [["conformance-run-5 T-1"]] * 2
     assert "sourceTxnId" in document["marker_fields"]["modifyPurchaseOrder"]
+
+
+def test_written_json_figures_add_up_whatever_the_calls_wrote():
+    """writes_accepted counts accepted calls, records[].calls the calls per record: a call with
+    an empty list, or one its answer says wrote nothing, writes no record, and a call naming
+    two POs writes two. Each kind is counted, so the figures reconcile."""
+    run = SimpleNamespace(target=SimpleNamespace(products={}),
+                          limits=SimpleNamespace(marker="conformance-run-5"))
+    gep = "http://127.0.0.1:1/SmartInterfaceAPI/api/Order/PORStatus"
+    failed = '{"statusCode": "200", "errorDetails": [{"key": "4800", "errors": []}]}'
+    writes = [
+        {"product": "po", "method": "POST", "url": URL, "body": XML,  # two POs written
+         "answer": xml_answer(("P1", "SUCCESS"), ("P2", "SUCCESS"))},
+        {"product": "po", "method": "POST", "url": URL, "body": '{"data": []}',
+         "answer": '{"processStatus": "SUCCESS", "errors": []}'},  # names no PO
+        {"product": "po", "method": "POST", "url": URL, "body": XML,  # both refused
+         "answer": xml_answer(("P1", "FAILED"), ("P2", "FAILED"))},
+        {"product": "gep", "method": "PUT", "url": gep, "body": '{"model": [{"key": "4800"}]}',
+         "answer": failed},  # 2xx, but the answer lists the key under errorDetails
+    ]
+    products = written.document(run, writes)["products"]
+    assert {k: products["po"][k] for k in (
+        "writes_accepted", "calls_writing_records", "calls_naming_no_record",
+        "calls_confirming_no_record", "record_writes")} == {
+        "writes_accepted": 3, "calls_writing_records": 1, "calls_naming_no_record": 1,
+        "calls_confirming_no_record": 1, "record_writes": 2}
+    assert products["gep"]["calls_confirming_no_record"] == 1 and products["gep"]["records"] == []
+    for entry in products.values():
+        assert entry["writes_accepted"] == sum(entry[k] for k in (
+            "calls_writing_records", "calls_naming_no_record", "calls_confirming_no_record"))
+        assert entry["record_writes"] == sum(r["calls"] for r in entry["records"])
+        assert entry["record_writes"] >= entry["calls_writing_records"]

@@ -163,6 +163,36 @@ def test_written_json_lists_exactly_what_the_run_wrote_into_the_mock(tmp_path):
     summary_of(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def standard_run(tmp_path_factory):
+    """One standard run against a mock of the test's own (stopped before the tests look):
+    (its report directory, written.json, the events the mock holds afterwards by PO id)."""
+    report_dir = tmp_path_factory.mktemp("standard")
+    with start_in_thread() as running:
+        done = conformance_run("--base-url", running.base_url, "--seed", "3",
+                               "--report-dir", str(report_dir), env=ENV)
+        store = running.app.state.mock.store
+        events = {(str(a.po_id), e["AttpId"]): dict(e) for a in store.agreements.values()
+                  for e in a.events}
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    written = json.loads((report_dir / "written.json").read_text())
+    return report_dir, written, events
+
+
+def test_written_json_figures_reconcile_in_a_standard_run(standard_run):
+    """Every accepted write call wrote records, named none or was answered as writing none;
+    the records' calls add up to record_writes (found: PO 360 accepted, 326 record calls)."""
+    report_dir, written, _ = standard_run
+    assert written["products"]["po"]["calls_naming_no_record"] > 0  # empty lists are sent
+    for name, entry in written["products"].items():
+        assert entry["writes_accepted"] == (
+            entry["calls_writing_records"] + entry["calls_naming_no_record"]
+            + entry["calls_confirming_no_record"]), name
+        assert entry["record_writes"] == sum(r["calls"] for r in entry["records"]), name
+        assert entry["record_writes"] >= entry["calls_writing_records"], name
+    assert summary_of(report_dir)["written"]["products"] == written["products"]
+
+
 def test_the_budget_is_never_exceeded_and_the_rest_is_not_tested(tmp_path, hostile, upstream):
     counter = _counted(hostile, upstream)
     done = conformance_run("--base-url", counter.url, "--api", "po", "--profile", "smoke",
