@@ -80,8 +80,11 @@ def document(run, writes: list[dict]) -> dict:
                           for op, places in MARKER_FIELDS.items()},
         "note": f"every write (scripted scenarios and generated cases) carries {marker} at the"
                 " start of one of the free-text fields named per operation, where its body has"
-                " one and the field is not the one under test; ContactInterfaceStatus and"
-                " OrgManagers bodies have no free-text field",
+                " one and the field is not the one under test; an event or a POR item without"
+                " one gets ShortDesc or sourceSystemName holding it, except the documents'"
+                " sample event body and calls that must leave a locked event or an approved"
+                " agreement as it is; ContactInterfaceStatus and OrgManagers bodies have no"
+                " free-text field",
         "figures": FIGURES,
         "products": products,
     }
