@@ -17,10 +17,18 @@ from collections.abc import Mapping, Sequence
 import requests
 from requests.auth import AuthBase
 
+from conformance.transport import BoundedAdapter, describe
+
 
 class CredentialError(requests.exceptions.RequestException):
-    """Credentials could not be obtained (token endpoint or command failed): the environment
-    kept the suite from judging, so it is treated like a transport failure (inconclusive)."""
+    """Credentials could not be obtained (token endpoint or command failed). Before a run sends
+    anything (`CredentialsAuth.obtain`, the pre-flight) it stops the run as a setup problem;
+    later (a refresh after a 401) the environment kept the suite from judging, so it is treated
+    like a transport failure (inconclusive). `fix` says what to check."""
+
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.fix = fix
 
 
 def _env(name: str) -> str:
@@ -38,12 +46,20 @@ class Scheme:
     def refresh(self) -> None:
         """Obtain fresh credentials (called once after a 401)."""
 
+    def obtain(self) -> None:
+        """Obtain the credentials now (a token); CredentialError when the source fails."""
+
     def secrets(self) -> set[str]:
         return set()
 
     def curl_headers(self) -> dict[str, str]:
         """Header name -> shell text that rebuilds the value from environment variables."""
         return {}
+
+    def source(self) -> str:
+        """Where the credentials come from, in a few words and without a secret (the dry run's
+        plan, a failing source's message)."""
+        return "no credentials"
 
 
 class BearerScheme(Scheme):
@@ -60,6 +76,9 @@ class BearerScheme(Scheme):
 
     def curl_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer ${self.token_env}"}
+
+    def source(self) -> str:
+        return f"bearer token from ${self.token_env}"
 
 
 class BasicScheme(Scheme):
@@ -79,6 +98,9 @@ class BasicScheme(Scheme):
         pair = f"${self.username_env}:${self.password_env}"
         return {"Authorization": f'Basic $(printf %s "{pair}" | base64)'}
 
+    def source(self) -> str:
+        return f"basic auth from ${self.username_env} and ${self.password_env}"
+
 
 class HeaderScheme(Scheme):
     """Credentials sent as named headers (API keys, userId/appId pairs...)."""
@@ -96,6 +118,9 @@ class HeaderScheme(Scheme):
 
     def curl_headers(self) -> dict[str, str]:
         return {name: f"${var}" for name, var in self.header_envs.items()}
+
+    def source(self) -> str:
+        return "headers " + ", ".join(f"{n} from ${v}" for n, v in self.header_envs.items())
 
 
 class _FetchedTokenScheme(Scheme):
@@ -120,6 +145,9 @@ class _FetchedTokenScheme(Scheme):
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._token_now()}"}
+
+    def obtain(self) -> None:
+        self._token_now()
 
     def refresh(self) -> None:
         with self._lock:
@@ -163,24 +191,35 @@ class OAuth2Scheme(_FetchedTokenScheme):
         return form
 
     def _fetch(self) -> tuple[str, float | None]:
-        where = f"the token URL {self.token_url}"
+        where = f"the OAuth2 token URL {self.token_url}"
+        secrets = (f"${self.client_id_env} and ${self.client_secret_env}"
+                   + (f", ${self.username_env}, ${self.password_env}" if self.password_env
+                      else ""))
         try:
-            answer = requests.post(
-                self.token_url,
-                data=self._form(_env),
-                timeout=self.timeout,
-                verify=self.verify,
-                auth=(_env(self.client_id_env), _env(self.client_secret_env)),
-            )
+            with requests.Session() as session:  # bounded and whole in time, as any answer
+                session.mount("http://", BoundedAdapter())
+                session.mount("https://", BoundedAdapter())
+                answer = session.post(
+                    self.token_url,
+                    data=self._form(_env),
+                    timeout=self.timeout,
+                    verify=self.verify,
+                    auth=(_env(self.client_id_env), _env(self.client_secret_env)),
+                )
         except requests.RequestException as error:
-            raise CredentialError(f"{where} is unreachable: {type(error).__name__}") from None
+            cause = describe(error, self.timeout)[1].split(" — ")[0]
+            raise CredentialError(
+                f"{where} gave no token: {cause}",
+                "check token_url, and that the token service answers from here") from None
         if answer.status_code != 200:
-            raise CredentialError(f"{where} answered HTTP {answer.status_code}, not a token")
+            raise CredentialError(f"{where} answered HTTP {answer.status_code}, not a token",
+                                  f"check {secrets} and the scope") from None
         try:
             body = answer.json()
             token = body["access_token"]
-        except (ValueError, KeyError, TypeError):
-            raise CredentialError(f"{where} answered without an access_token") from None
+        except (ValueError, KeyError, TypeError, RecursionError):
+            raise CredentialError(f"{where} answered without an access_token",
+                                  "check token_url: it names the token endpoint") from None
         lifetime = body.get("expires_in")
         return str(token), float(lifetime) if isinstance(lifetime, int | float) else None
 
@@ -198,6 +237,11 @@ class OAuth2Scheme(_FetchedTokenScheme):
         )
         return {"Authorization": f"Bearer $({fetch})"}
 
+    def source(self) -> str:
+        grant = "password" if self.kind == "oauth2-password" else "client-credentials"
+        return (f"OAuth2 {grant} token from {self.token_url} (client ${self.client_id_env},"
+                f" ${self.client_secret_env})")
+
 
 class TokenCommandScheme(_FetchedTokenScheme):
     """A command (argv list) that prints a bearer token on stdout."""
@@ -210,21 +254,29 @@ class TokenCommandScheme(_FetchedTokenScheme):
 
     def _fetch(self) -> tuple[str, float | None]:
         shown = shlex.join(self.command)
+        fix = "run the command by hand to see why"
         try:
             done = subprocess.run(
                 self.command, capture_output=True, text=True, timeout=self.timeout, check=False
             )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise CredentialError(f"token command {shown} failed: {type(error).__name__}") from None
+        except subprocess.TimeoutExpired:
+            raise CredentialError(f"token command {shown} printed no token within"
+                                  f" {self.timeout:g} s", fix) from None
+        except OSError as error:
+            raise CredentialError(f"token command {shown} could not be run"
+                                  f" ({error.strerror or type(error).__name__})", fix) from None
         token = done.stdout.strip()
-        if done.returncode != 0 or not token:
+        if done.returncode != 0 or not token:  # what it printed is not shown: it may be secret
             raise CredentialError(
-                f"token command {shown} exited {done.returncode} without printing a token"
+                f"token command {shown} exited {done.returncode} without printing a token", fix
             )
         return token, None
 
     def curl_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer $({shlex.join(self.command)})"}
+
+    def source(self) -> str:
+        return f"bearer token printed by the command {shlex.join(self.command)}"
 
 
 class CredentialsAuth(AuthBase):
@@ -262,6 +314,17 @@ class CredentialsAuth(AuthBase):
     def secrets(self) -> set[str]:
         return set().union(*(scheme.secrets() for scheme in self.schemes))
 
+    def obtain(self) -> list[CredentialError]:
+        """Obtain every scheme's credentials now (OAuth tokens, token commands; the others
+        have nothing to obtain): the sources that failed."""
+        failed = []
+        for scheme in self.schemes:
+            try:
+                scheme.obtain()
+            except CredentialError as error:
+                failed.append(error)
+        return failed
+
     def header_names(self) -> set[str]:
         names: set[str] = set()
         for scheme in self.schemes:
@@ -273,3 +336,7 @@ class CredentialsAuth(AuthBase):
         for scheme in self.schemes:
             merged.update(scheme.curl_headers())
         return merged
+
+    def source(self) -> str:
+        """Every scheme's source, in the order they are applied."""
+        return "; ".join(s.source() for s in self.schemes if s.kind != "none") or "none"

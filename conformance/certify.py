@@ -66,6 +66,7 @@ def _settings(args: argparse.Namespace, target_file: Path | None, base_url: str 
         max_requests=args.max_requests,
         retry_after_max=args.retry_after_max,
         concurrency=args.concurrency,
+        dry_run=args.dry_run,
         **{"seed": 0, "report_dir": args.report_dir or ".", "default_report_dir": False, **extra},
     )
 
@@ -80,17 +81,22 @@ def _run_pytest(
     _settings(args, target_file, base_url)  # a wrong target file is one line and exit 2
     if note:
         print(note, flush=True)
-    seed = args.seed if args.seed is not None else run_settings.new_seed()
+    seed = args.seed
     print(f"conformance: seed {seed} (repeat with --seed {seed})", flush=True)
     default_dir = args.report_dir is None
     if default_dir:
         args.report_dir = str(run_settings.timestamped_report_dir())
     report_dir = Path(args.report_dir).absolute()
+    status = None
     try:
         status = pytest.main(_pytest_args(args, target_file, base_url, seed))
-    finally:  # even a Ctrl-C outside pytest's session leaves the three files
+    except KeyboardInterrupt:  # while pytest was loading, before its session: a stop all the same
+        status = pytest.ExitCode.INTERRUPTED
+    finally:  # whatever stopped pytest, the three files (the cause, if it wrote no summary)
+        cause = (summary.INTERRUPTED_STARTING if status == pytest.ExitCode.INTERRUPTED else
+                 f"the run stopped before writing its verdict ({report_dir / 'summary.json'})")
         document = {} if args.dry_run else _complete_reports(
-            args, target_file, base_url, seed, report_dir
+            args, target_file, base_url, seed, report_dir, cause
         )
         if default_dir and not args.dry_run:  # a dry run leaves the last real run's reports
             run_settings.copy_to_latest(report_dir)
@@ -106,9 +112,10 @@ def _run_pytest(
     return int(document.get("exit_code", EXIT_CODES[document["verdict"]]))
 
 
-def _complete_reports(args, target_file, base_url, seed: int, report_dir: Path) -> dict:
+def _complete_reports(args, target_file, base_url, seed: int, report_dir: Path,
+                      cause: str) -> dict:
     """summary.json as the run wrote it; when pytest stopped before writing it, an
-    inconclusive one saying so, and the other two reports rendered from it."""
+    inconclusive one saying why (`cause`), and the other two reports rendered from it."""
     summary_file = report_dir / "summary.json"
     try:
         return json.loads(summary_file.read_text(encoding="utf-8"))
@@ -118,7 +125,7 @@ def _complete_reports(args, target_file, base_url, seed: int, report_dir: Path) 
 
     run = _settings(args, target_file, base_url, seed=seed, report_dir=str(report_dir))
     certification = Certification(None, run)
-    certification.complete_reports(f"the run stopped before writing its verdict ({summary_file})")
+    certification.complete_reports(cause)
     return certification.summary or {}
 
 
@@ -194,14 +201,32 @@ def main(args: argparse.Namespace) -> int:
         return _main(args)
     except UsageError as error:
         if args.report_dir:  # CI publishes the directory it named: it holds the cause too
-            _usage_error_reports(args, str(error))
+            _refused_reports(args, f"usage error: {error}", EXIT_USAGE,
+                             "not run: the run was refused (usage error, see suite_errors)")
         raise
 
 
-def _usage_error_reports(args: argparse.Namespace, message: str) -> None:
-    """The three reports of a run refused before it started (exit 2), when --report-dir names
-    where they go: the summary's suite error, a JUnit error case and the page all say why."""
-    from conformance import summary as summary_file
+def _interrupted_before_the_run(args: argparse.Namespace) -> int:
+    """Ctrl-C (or SIGTERM) once the options were read, before pytest started (the embedded mock
+    starting, the target file read): the documented stop, as later in a run. The three reports
+    say it (`stopped`, verdict inconclusive), the verdict line ends the output, exit 3."""
+    default_dir = args.report_dir is None
+    if default_dir:
+        args.report_dir = str(run_settings.timestamped_report_dir())
+    document = _refused_reports(args, summary.INTERRUPTED_BEFORE, EXIT_INCONCLUSIVE,
+                                f"not run: {summary.INTERRUPTED_BEFORE}", stopped=True)
+    if default_dir:
+        run_settings.copy_to_latest(Path(args.report_dir))
+    for line in summary.screen_lines(document):
+        print(line)
+    return int(document.get("exit_code", EXIT_INCONCLUSIVE))
+
+
+def _refused_reports(args: argparse.Namespace, cause: str, exit_code: int, reason: str,
+                     stopped: bool = False) -> dict:
+    """The three reports of a run that never reached pytest, in args.report_dir: refused (a
+    usage error, exit 2) or stopped (interrupted, exit 3); the summary's suite error (and
+    `stopped`), a JUnit error case and the page all say why, every rule `reason`."""
     from conformance.report import standalone
     from conformance.suite.certification import Certification
     from conformance.target import Target
@@ -216,19 +241,23 @@ def _usage_error_reports(args: argparse.Namespace, message: str) -> None:
         default_report_dir=False,
     )
     certification = Certification(None, run)
-    certification.stopped = f"usage error: {message}"
-    certification.suite_errors.append(certification.stopped)
+    certification.stopped = cause
+    if stopped:
+        certification.stop_message = cause
+    certification.suite_errors.append(cause)
+    document: dict = {}
     try:
         certification.write_summary()
-        document = {**(certification.summary or {}), "exit_code": EXIT_USAGE}
+        document = {**(certification.summary or {}), "exit_code": exit_code}
         for rule in document.get("rules", []):
-            rule["reason"] = "not run: the run was refused (usage error, see suite_errors)"
-        summary_file.write(run.report_dir / "summary.json", document)
+            rule["reason"] = reason
+        summary.write(run.report_dir / "summary.json", document)
         for name in ("junit.xml", "report.html"):
             (run.report_dir / name).unlink(missing_ok=True)
         standalone.write_missing(run.report_dir, document)
     except OSError:  # the directory itself is the mistake: the message says so
         pass
+    return document
 
 
 def _stop_on_sigterm() -> None:
@@ -271,6 +300,17 @@ def _main(args: argparse.Namespace) -> int:
             "--mock-fault/--mock-variant: only without --target and --base-url"
             " — drop them, or drop the target"
         )
+    if args.seed is None:  # known from here on: a report of an early stop names it too
+        args.seed = run_settings.new_seed()
+    try:
+        return _start(args)
+    except KeyboardInterrupt:  # options read, pytest not started: the documented stop
+        if args.dry_run:
+            raise  # a plan, not a run: no reports (cli: one line)
+        return _interrupted_before_the_run(args)
+
+
+def _start(args: argparse.Namespace) -> int:
     if args.target or args.base_url:
         target = Path(args.target) if args.target else None
         demo = _demo_credentials_for(args)

@@ -10,9 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from conformance import __version__
-from conformance.catalog import PRODUCTS
-from conformance.errors import EXIT_USAGE, UsageError
+from conformance.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 
 
 def _rules_main(args: argparse.Namespace) -> int:
@@ -37,7 +35,8 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    from conformance import certify
+    from conformance import __version__, certify
+    from conformance.catalog import PRODUCTS
     from conformance.mock import cli as mock_cli
     from conformance.selftest import command as selftest_command
 
@@ -71,16 +70,18 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = _build_parser().parse_args(argv)  # loads the suite: the first fraction of a second
         return args.handler(args)
     except UsageError as error:
         print(f"conformance: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("conformance: interrupted", file=sys.stderr)
-        return 130
+        # `run` writes its reports once its options are read (`certify`); before that there is
+        # no run to report on
+        print("conformance: interrupted while starting: nothing was sent, no report written",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`conformance rules | head`): not an error; silence the final flush.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

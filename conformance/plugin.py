@@ -17,6 +17,7 @@ from conformance.errors import UsageError
 OUTCOMES = pytest.StashKey[list]()
 _BATCH = pytest.StashKey[object]()  # the generated cases of a fuzz item (concurrency.CaseBatch)
 _RUN = None  # the RunSettings of the run in this process (the suite module reads it at import)
+_CONFIG = None  # the pytest config of an active run, from the start of pytest_configure
 _SENDER = None  # the run's concurrency.Sender, while the run loop runs
 
 
@@ -81,6 +82,8 @@ def pytest_configure(config: pytest.Config) -> None:
         _certify_the_embedded_mock(config)
     if not _active(config):
         return
+    global _CONFIG
+    _CONFIG = config
     from conformance.suite import settings as run_settings
 
     _keep_hypothesis_files_out_of_the_working_directory()
@@ -207,10 +210,26 @@ def _draw_from_the_specs_only() -> None:
         providers._get_local_constants = providers.Constants  # an empty set of constants
 
 
+def pytest_keyboard_interrupt(excinfo) -> None:
+    """Ctrl-C (or SIGTERM), however early in the run: the verdict names it (`STOPPED`,
+    summary.json `stopped`), so pytest's own block (a row of !, the frame that happened to run, a
+    hint about --full-trace) is left out; --full-trace still shows the traceback."""
+    config = _CONFIG
+    if config is None:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not config.option.fulltrace:
+        reporter._report_keyboardinterrupt = lambda: None  # pytest has no option for it
+    certification = config.pluginmanager.get_plugin("conformance-certification")
+    if certification is not None:
+        certification.interrupted = True
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Whatever stopped the run, its report directory holds all three files; reports/latest is
     replaced only by such a complete set."""
-    global _RUN
+    global _RUN, _CONFIG
+    _CONFIG = None
     running = config.stash.get(_MOCK, None)
     if running is not None:
         running.__exit__(None, None, None)
@@ -223,7 +242,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if run.limits.dry_run:  # a plan, not a run: no verdict files, reports/latest left alone
         return
     if certification is not None:
-        certification.complete_reports("the run stopped before its session ended")
+        from conformance.summary import INTERRUPTED_STARTING
+
+        certification.complete_reports(INTERRUPTED_STARTING if certification.interrupted
+                                       else "the run stopped before its session ended")
     if run.default_report_dir:
         from conformance.suite.settings import copy_to_latest
 

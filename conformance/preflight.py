@@ -15,6 +15,9 @@ the run would not:
   changes). The answer's `value` (004 § Success Response) says whether `existing_event` and
   `locked_event` are what the file claims (LockedInd, 004 § Overview).
 
+First of all, every credential source is asked for its credentials (`check_credentials`: an
+OAuth token URL, a token command): one that fails is a problem, and nothing is sent at all.
+
 A problem is one line naming the target-file key and the fix. A 404 on every documented path
 of a product is one line about the base URL's path prefix. A product that answers nothing
 (refused, TLS, no answer) is unreachable: the run is inconclusive (exit 3), not a setup error.
@@ -119,7 +122,8 @@ def _first_request(scenario_id: str, product: ProductTarget, rng: random.Random)
         request = wire.build(scenario.operation, resolver.resolve(scenario.steps[0].request), {})
     except MissingData:
         return scenario, None
-    mark_request(request, scenario.operation, scenario.steps[0], product)  # as the run does
+    mark_request(request, scenario.operation, scenario.steps[0], product,  # as the run does
+                 scenario.documented_example)
     return scenario, request
 
 
@@ -248,6 +252,19 @@ def _reach(probe: _Probe) -> None:
         probe.product.product, (None, None))
     if operation:
         probe.call(wire.build(operation, {"body": body}, {}))
+
+
+def check_credentials(product: ProductTarget) -> ProductCheck:
+    """The product's credentials obtained before anything is sent (tokens from an OAuth token
+    URL or a token command; the run then uses them): a problem line per source that fails,
+    naming the target-file key, the source, the cause and the fix, never a secret."""
+    check = ProductCheck()
+    for privilege, key in (("normal", "auth"), ("low", "low_privilege_auth")):
+        auth = product.auths.get(privilege)
+        for error in auth.obtain() if auth is not None else ():
+            line = f"{product.product}.{key}: {error} — {error.fix}"
+            check.problems.append(product.redactor().text(line) or line)
+    return check
 
 
 def run(target, seed: int = 0, send_: Send | None = None) -> dict[str, ProductCheck]:

@@ -9,10 +9,15 @@ written, 000-002 § Response). `mark` writes the run marker into the free-text f
 documents allow (`MARKER_FIELDS`): the PO's `sourceTxnId` (003 § Request) and a PO item's filler
 field, a POR's `sourceSystemName` or `description` (000 § Model), an event's `ShortDesc`,
 `ShortDescription` or `Description` (004 § Body); ContactInterfaceStatus and OrgManagers bodies
-have no free-text field. Scripted scenarios and generated cases alike are marked, only where the
-body already has a string there (never creating a field), at the start of the value, never in
-a field under test (one a generated case breaks, one a scenario step needs a fresh value of),
-and within the field's documented maximum length.
+have no free-text field. Scripted scenarios and generated cases alike are marked, at the start of
+the value where the body has a string there, never in a field under test (one a generated case
+breaks, one a scenario step needs a fresh value of), and within the field's documented maximum
+length. An event or a POR item with no such string gets one (`ADDED_FIELDS`: `ShortDesc`,
+`sourceSystemName`, the marker alone; for a generated case also in place of a null), so every
+event and order a run writes carries the marker, except where adding a field would change what
+the call tests: a documented example sent as the documents write it, a step that judges fields
+kept unchanged (a locked event, an approved agreement: `ShortDesc` is a protected field), and a
+field the case breaks or a scenario sends as null.
 """
 
 import copy
@@ -34,6 +39,12 @@ MARKER_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "modifyPurchaseOrder": (("body", ("sourceTxnId",)), ("items", _FILLERS)),
     "updateProcessedPorStatus": (("items", ("sourceSystemName", "description")),),
     "createUpdateProgressPayEvents": (("items", ("ShortDesc", "ShortDescription", "Description")),),
+}
+# operation -> the free-text fields of an item, one of which `mark(add=...)` adds (the one the
+# item spells already, else the first) when the item has no string to carry the marker
+ADDED_FIELDS: dict[str, tuple[str, ...]] = {
+    "updateProcessedPorStatus": ("sourceSystemName",),
+    "createUpdateProgressPayEvents": ("ShortDesc", "ShortDescription"),
 }
 _ITEMS = {
     "updateProcessedPorStatus": "model",
@@ -96,10 +107,13 @@ def marked(value: str, marker: str, limit: int | None) -> str | None:
 
 
 def mark(operation: str, body: Any, marker: str | None, *,
-         breached: Collection[str] = (), judged: Collection[str] = ()) -> Any:
+         breached: Collection[str] = (), judged: Collection[str] = (),
+         add: str | None = None) -> Any:
     """A copy of the body (a JSON value, also of an XML body) with the marker in one free-text
     field of each holder (`MARKER_FIELDS`), where the body has a string there: never in a place
-    a breach lies at or below (`breached`, JSON paths) or in a field named in `judged`."""
+    a breach lies at or below (`breached`, JSON paths) or in a field named in `judged`. `add`:
+    an item without such a string gets an `ADDED_FIELDS` field holding the marker where the
+    field is "absent", or "absent-or-null" (a generated case's null is no choice of the case)."""
     if not marker or operation not in MARKER_FIELDS:
         return body
     body = copy.deepcopy(body)
@@ -107,17 +121,40 @@ def mark(operation: str, body: Any, marker: str | None, *,
         holders = [(body, "$")] if holder == "body" and isinstance(body, dict) \
             else _items_at(operation, body) if holder == "items" else []
         for value, path in holders:
+            done = False
             for field in fields:
-                where = f"{path}[{field!r}]"
-                if not isinstance(value.get(field), str) or field in judged or any(
-                    b == where or b.startswith(where + "[") for b in breached
-                ):
+                if not isinstance(value.get(field), str) or _under_test(
+                        path, field, breached, judged):
                     continue
                 text = marked(value[field], marker, max_length(operation, field))
                 if text is not None:
                     value[field] = text
+                    done = True
                     break
+            if not done and add and holder == "items":
+                _add_field(operation, value, path, marker, breached, judged, add)
     return body
+
+
+def _under_test(path: str, field: str, breached: Collection[str],
+                judged: Collection[str]) -> bool:
+    where = f"{path}[{field!r}]"
+    return field in judged or any(b == where or b.startswith(where + "[") for b in breached)
+
+
+def _add_field(operation: str, item: dict, path: str, marker: str, breached: Collection[str],
+               judged: Collection[str], add: str) -> None:
+    """The marker in the item's free-text field (`ADDED_FIELDS`) where it is absent (or null,
+    `add` "absent-or-null"), unless the field is under test or the marker is too long for it."""
+    names = ADDED_FIELDS.get(operation, ())
+    field = next((f for f in names if f in item), names[0] if names else None)
+    if field is None or _under_test(path, field, breached, judged):
+        return
+    if field in item and not (item[field] is None and add == "absent-or-null"):
+        return
+    limit = max_length(operation, field)
+    if limit is None or len(marker) <= limit:
+        item[field] = marker
 
 
 def records_of(operation: str, body: Any, url: str = "") -> list[str]:

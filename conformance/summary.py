@@ -15,6 +15,7 @@ from pathlib import Path
 from conformance import __version__
 from conformance.catalog import PRODUCT_OF_OPERATION, PRODUCTS
 from conformance.contract_files import specs_dir
+from conformance.errors import EXIT_USAGE  # a pre-flight setup problem exits as a usage error
 from conformance.outcomes import Outcome
 from conformance.report import baseline as baseline_diff
 from conformance.report import terminal
@@ -30,7 +31,11 @@ from conformance.verdict import (
 )
 
 SCHEMA_VERSION = 1
-EXIT_USAGE = 2  # a setup problem (the pre-flight's), as for a wrong option or target file
+# `stopped` of a run interrupted before its first item ran (README, "Reports"): before pytest
+# started (the embedded mock starting, the target file read), or while it was starting (loading,
+# the pre-flight, collecting)
+INTERRUPTED_BEFORE = "interrupted before the run started: nothing was sent"
+INTERRUPTED_STARTING = "interrupted while the run was starting, before its first item"
 _EVIDENCE_PER_RULE = 3
 _LATER_BODY_CHARS = 1000  # body characters kept in a rule's second and third failure
 

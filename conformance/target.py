@@ -87,7 +87,8 @@ class ProductTarget:
                 else self.verify
             )
             session.cert = self.cert
-            session.auth = self.auths.get(privilege)
+            # a dry run sends nothing: it obtains no token and runs no token command either
+            session.auth = None if self.transport.dry_run else self.auths.get(privilege)
             self._sessions[key] = session
         return self._sessions[key]
 
@@ -109,6 +110,9 @@ class Target:
     name: str
     path: Path | None
     products: Mapping[str, ProductTarget]  # only the products present (and selected)
+    # credential variables named but not set: empty unless loaded for a dry run (which sends
+    # nothing, so needs none; its plan names them)
+    unset_variables: tuple[str, ...] = ()
 
     def secret_values(self) -> frozenset[str]:
         """Every resolved secret (including tokens fetched so far), for redaction."""
@@ -137,9 +141,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def load_target(
-    path: Path, *, base_url: str | None = None, products: Iterable[str] | None = None
+    path: Path, *, base_url: str | None = None, products: Iterable[str] | None = None,
+    credentials: bool = True,
 ) -> Target:
-    """Read and validate a target file; `base_url` fills every empty base_url.
+    """Read and validate a target file; `base_url` fills every empty base_url. `credentials`
+    False (a dry run): credential variables that are not set are listed in
+    `Target.unset_variables`, not refused.
 
     Raises UsageError naming the file, the key and the fix.
     """
@@ -157,9 +164,10 @@ def load_target(
         if product in wanted
     }
     missing = reader.missing_variables_error()
-    if missing is not None:
+    if missing is not None and credentials:
         raise missing
-    return Target(name=name or path.stem, path=path, products=built)
+    unset = tuple(dict.fromkeys(var for _, var in reader.unset))
+    return Target(name=name or path.stem, path=path, products=built, unset_variables=unset)
 
 
 def _selection(

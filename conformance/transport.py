@@ -6,7 +6,10 @@ per request and per product (`ProductTransport`, thread-safe: items may run conc
 
 - the request budget (`--max-requests` per run, `max_requests` per product in the target file):
   a request over budget is not sent (`BudgetSpent`, reported as not tested);
-- pacing (`--rate-limit` / `rate_limit`, e.g. "5/s", "120/min"): requests are spaced evenly;
+- pacing (`--rate-limit` / `rate_limit`, e.g. "5/s", "120/min"): a request leaves at least
+  1/rate seconds and a margin (`pacing_interval`) after the one before it was written, its slot
+  taken once its connection is open, so that no window holds more than the rate at the target,
+  the jitter between leaving and arriving included;
 - budgets and pacing are the run's, kept in one `RunLedger`: shared through a locked file by
   the processes of an xdist run, so neither holds per process only;
 - redirects are never followed: a 3xx is the answer (RFC 9110 § 15.4 lets a client choose);
@@ -14,6 +17,10 @@ per request and per product (`ProductTransport`, thread-safe: items may run conc
 - 429, and 503 with Retry-After (RFC 9110 § 10.2.3, RFC 6585 § 4), are waited out up to a bound
   per request (`--retry-after-max`, default 30 s), then `RateLimited`;
 - bodies are read up to `BODY_BOUND` bytes (kept for judging); the rest is never read;
+- the whole answer (status line, headers, body up to the bound) must have arrived within
+  `WHOLE_ANSWER_FACTOR` times the read timeout of the request leaving (`Deadlines`): an answer
+  trickled a byte at a time within the read timeout is no answer (`AnswerTooSlow`), not a wait
+  without end;
 - credentials that worked and are then refused (401 after the auth's one refresh) stop the
   product: `CredentialsRejected` from that request on;
 - a product that leaves `STOP_AFTER_UNANSWERED` requests in a row unanswered is not sent to
@@ -25,8 +32,11 @@ one-line message (`describe`), so callers that catch `RequestException` keep wor
 
 import contextlib
 import email.utils
+import heapq
+import itertools
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +61,16 @@ BODY_BOUND = 1024 * 1024  # bytes of a body kept for judging; the rest is not re
 DEFAULT_RETRY_AFTER_MAX = 30.0  # seconds waited per request, in total, for 429/503 Retry-After
 NO_RETRY_AFTER_WAIT = 1.0  # seconds waited on a 429 that names no Retry-After
 STOP_AFTER_UNANSWERED = 3  # unanswered requests in a row (each sent twice) stop a product
+# the whole answer must have arrived within this many times the read timeout (timeout_seconds) of
+# the request leaving: the read timeout bounds each wait for a byte, not the answer
+WHOLE_ANSWER_FACTOR = 2
+# what is added to 1/rate between two requests: a tenth of it, at most PACING_MARGIN_MAX s. The
+# slot is taken on the open connection and the next one counted from when the bytes were written
+# (`ProductTransport.pace`, `.left`); what remains between writing and arriving still varies by a
+# few milliseconds (2 ms measured on loopback under --concurrency 8 and -n 2), and a strict
+# gateway counts arrivals: at 5/s no second holds a sixth unless the jitter adds up to 0.1 s
+PACING_MARGIN_SHARE = 0.1
+PACING_MARGIN_MAX = 0.1
 _CHUNK = 64 * 1024
 
 
@@ -94,6 +114,13 @@ class StoppedAnswering(TransportError):
 
 class Unanswered(TransportError):
     """No answer, also when sent once more."""
+
+    failure = TransportFailure.NO_ANSWER
+
+
+class AnswerTooSlow(TransportError, requests.exceptions.ReadTimeout):
+    """The answer kept coming, each byte within the read timeout, but not whole within the
+    whole-answer deadline (`WHOLE_ANSWER_FACTOR`): no answer."""
 
     failure = TransportFailure.NO_ANSWER
 
@@ -229,17 +256,32 @@ class RunLedger:
         return self._update(change)
 
     def slot(self, product: str, interval: float) -> float:
-        """Take the product's next slot, `interval` seconds after the one before; the seconds
-        until it comes."""
+        """The product's pacing: 0.0 when a request may leave now (it is taken: the next may
+        leave `interval` seconds from now), else the seconds to wait before asking again
+        (nothing taken). Measured when the request leaves, not booked ahead: a request that
+        leaves late (a sleep that overshoots, a busy interpreter) moves the next one back, so
+        two never leave less than `interval` apart."""
 
         def change(state: dict) -> float:
             mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
             now = time.monotonic()
-            slot = max(now, mine["next"])
-            mine["next"] = slot + interval
-            return slot - now
+            if now < mine["next"]:
+                return mine["next"] - now
+            mine["next"] = now + interval
+            return 0.0
 
         return self._update(change)
+
+    def left(self, product: str, interval: float) -> None:
+        """A request of the product has left (its bytes written) now: the next may not leave
+        before `interval` from now. A process descheduled between taking its slot and writing
+        would otherwise let the next request arrive less than `interval` after it."""
+
+        def change(state: dict) -> None:
+            mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
+            mine["next"] = max(mine["next"], time.monotonic() + interval)
+
+        self._update(change)
 
     def used(self, product: str | None = None) -> int:
         """Requests counted so far: the run's, or one product's."""
@@ -265,6 +307,13 @@ def _locked(path: Path):
             else:
                 file.seek(0)
                 msvcrt.locking(file.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+def pacing_interval(rate: float) -> float:
+    """Seconds between two requests to a product at `rate` requests per second: 1/rate and a
+    margin for the jitter between a request leaving and arriving (`PACING_MARGIN_SHARE` of
+    1/rate, at most `PACING_MARGIN_MAX`): 0.22 s at 5/s, 0.55 s at 120/min."""
+    return 1 / rate + min(PACING_MARGIN_SHARE / rate, PACING_MARGIN_MAX)
 
 
 @dataclass
@@ -297,7 +346,7 @@ class ProductTransport:
     def configure(self, limits: RunLimits, ledger: RunLedger) -> None:
         """Apply the run's limits: the stricter of the option and the target file wins."""
         rates = [r for r in (limits.rate, self.file_rate) if r]
-        self.interval = 1 / min(rates) if rates else None  # seconds between requests
+        self.interval = pacing_interval(min(rates)) if rates else None  # between requests
         self.run_max = limits.max_requests
         self.ledger = ledger  # the run's: budgets and pacing slots of every product
         self.retry_after_max = limits.retry_after_max
@@ -314,7 +363,8 @@ class ProductTransport:
 
     # -- before a request
     def admit(self, request: requests.PreparedRequest) -> int:
-        """Take a slot for one request (pacing included); its number. Raises when not sent."""
+        """Count one request against the budgets; its number. Raises when not sent. Its pacing
+        slot is taken later (`pace`), when its bytes are about to leave."""
         if self.stopped is not None:
             with self._lock:
                 self.not_sent += 1
@@ -330,13 +380,23 @@ class ProductTransport:
                       else f"[{self.product}] max_requests {self.file_max}")
             raise BudgetSpent(f"{NOT_SENT}the request budget ({budget}) is spent",
                               request=request)
-        if self.interval:
-            pause = self.ledger.slot(self.product, self.interval)
-            if pause > 0:
-                time.sleep(pause)
         with self._lock:
             self.sent += 1
             return self.sent
+
+    def pace(self) -> None:
+        """Wait for the product's pacing slot and take it (`RunLedger.slot`); called on the
+        connection the request goes out on, once it is connected: opening a connection
+        after the slot would make this request arrive late and the next one early."""
+        if self.interval:
+            while (pause := self.ledger.slot(self.product, self.interval)) > 0:
+                time.sleep(pause)
+
+    def left(self) -> None:
+        """The paced request's bytes are written: the next slot is 1/rate from now at the
+        earliest (`RunLedger.left`)."""
+        if self.interval:
+            self.ledger.left(self.product, self.interval)
 
     def plan(self, entry: dict) -> None:
         with self._lock:
@@ -420,9 +480,166 @@ def _retry_after(response: requests.Response) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-def read_bounded(response: requests.Response, bound: int = BODY_BOUND) -> None:
+# ------------------------------------------------------------------ the whole-answer deadline
+class _Watch:
+    """One request's deadline: the connection it goes out on registers itself (`watched`), and
+    at the deadline the connection's socket is shut, which ends whatever read is waiting on it."""
+
+    def __init__(self, at: float, seconds: float):
+        self.at, self.seconds = at, seconds
+        self.connection = None
+        self.expired = False
+        self.done = False
+        self._lock = threading.Lock()
+
+    def expire(self) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.expired = True
+            sock = getattr(self.connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):  # the plain socket's shutdown, under TLS too
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def finish(self) -> bool:
+        """The answer is read (or failed): the deadline no longer applies. Whether it had
+        passed."""
+        with self._lock:
+            self.done = True
+            return self.expired
+
+
+class Deadlines:
+    """The whole-answer deadlines of the process, kept by one daemon thread (started at the
+    first), nearest first."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._order = itertools.count()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, seconds: float) -> _Watch:
+        watch = _Watch(time.monotonic() + seconds, seconds)
+        with self._changed:
+            heapq.heappush(self._heap, (watch.at, next(self._order), watch))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._keep, name="conformance-deadlines",
+                                                daemon=True)
+                self._thread.start()
+            self._changed.notify()
+        return watch
+
+    def _keep(self) -> None:
+        while True:
+            with self._changed:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._changed.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._changed.wait(wait)
+                    continue
+                watch = heapq.heappop(self._heap)[2]
+            watch.expire()
+
+
+DEADLINES = Deadlines()
+
+
+class _Sending(threading.local):
+    """What this thread is sending: its deadline (None: no timeout) and its pacing, which the
+    connection it goes out on applies (`_watched_class`), once."""
+
+    watch: _Watch | None = None
+    pace: Callable[[], None] | None = None
+    left: Callable[[], None] | None = None
+
+    def leave(self, connection) -> Callable[[], None] | None:
+        """The request is about to leave on `connection` (connected): its pacing slot now;
+        returns what to call once it has left."""
+        if self.watch is not None:
+            self.watch.connection = connection
+        pace, self.pace = self.pace, None
+        if pace is None:
+            return None
+        pace()
+        return self.left
+
+
+_SENDING = _Sending()
+
+
+def _watched_class(cls: type) -> type:
+    """A subclass of a urllib3 connection class on which each request, once the connection is
+    open, takes its pacing slot and registers the connection with its deadline."""
+
+    def request(self, *args, **kwargs):
+        left = None
+        if _SENDING.pace is not None or _SENDING.watch is not None:
+            if self.sock is None:  # connect first: the time it takes is not the pacing's
+                self.connect()
+            left = _SENDING.leave(self)
+        try:
+            return cls.request(self, *args, **kwargs)
+        finally:
+            if left is not None:
+                left()
+
+    return type(f"Paced{cls.__name__}", (cls,), {"request": request, "_watched": True})
+
+
+_WATCHED_CLASSES: dict[type, type] = {}
+
+
+def _watch_connections_of(pool) -> None:
+    cls = getattr(pool, "ConnectionCls", None)
+    if cls is None or getattr(cls, "_watched", False):
+        return
+    if cls not in _WATCHED_CLASSES:
+        _WATCHED_CLASSES[cls] = _watched_class(cls)
+    pool.ConnectionCls = _WATCHED_CLASSES[cls]
+
+
+def read_bounded(response: requests.Response, bound: int = BODY_BOUND,
+                 watch: _Watch | None = None) -> None:
     """Read at most `bound` bytes of a streamed body into `response._content`; a longer body is
-    cut there (`response.conformance_cut` True) and its connection closed, never read whole."""
+    cut there (`response.conformance_cut` True) and its connection closed, never read whole.
+    `watch`: the request's whole-answer deadline; past it, `AnswerTooSlow` (and the connection
+    closed, never back in the pool)."""
+    try:
+        _read_bounded(response, bound)
+    except Urllib3Error as error:
+        response.close()
+        if watch is not None and watch.finish():
+            raise _too_slow(watch, response.request) from None
+        if "timed out" in str(error).lower():
+            raise requests.exceptions.ReadTimeout(error, request=response.request) from None
+        raise requests.exceptions.ChunkedEncodingError(error, request=response.request) from None
+    except BaseException:
+        response.close()
+        if watch is not None:
+            watch.finish()
+        raise
+    if watch is not None and watch.finish():  # a body read to its end: the end was the shutdown
+        response.close()
+        raise _too_slow(watch, response.request)
+    if response.conformance_cut:  # type: ignore[attr-defined]
+        response.close()
+    else:
+        response.raw.release_conn()
+
+
+def _too_slow(watch: _Watch, request) -> AnswerTooSlow:
+    return AnswerTooSlow(
+        f"no whole answer within {watch.seconds:g} s (it came too slowly; an answer must arrive"
+        f" whole within {WHOLE_ANSWER_FACTOR} × timeout_seconds)", request=request)
+
+
+def _read_bounded(response: requests.Response, bound: int) -> None:
     kept = bytearray()
     cut = False
     try:
@@ -431,27 +648,70 @@ def read_bounded(response: requests.Response, bound: int = BODY_BOUND) -> None:
             if len(kept) > bound:
                 cut = True
                 break
-    except Urllib3Error as error:
-        response.close()
-        if "timed out" in str(error).lower():
-            raise requests.exceptions.ReadTimeout(error, request=response.request) from None
-        raise requests.exceptions.ChunkedEncodingError(error, request=response.request) from None
-    response._content = bytes(kept[:bound])
-    response._content_consumed = True
-    response.conformance_cut = cut  # type: ignore[attr-defined]
-    if cut:
-        response.close()
-    else:
-        response.raw.release_conn()
+    finally:
+        response._content = bytes(kept[:bound])
+        response._content_consumed = True
+        response.conformance_cut = cut  # type: ignore[attr-defined]
 
 
-class PolicyAdapter(HTTPAdapter):
+class BoundedAdapter(HTTPAdapter):
+    """Answers read up to `BODY_BOUND` bytes, and whole within the whole-answer deadline (the
+    token requests of an OAuth scheme go through it too)."""
+
+    def __init__(self) -> None:
+        super().__init__(max_retries=0)
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        return self._send_whole(request, timeout, verify, cert, proxies)
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        pool = super().get_connection_with_tls_context(request, verify, proxies=proxies,
+                                                       cert=cert)
+        _watch_connections_of(pool)  # its connections register with the request's deadline
+        return pool
+
+    def _pace(self) -> None:
+        """Take a pacing slot: none here (`PolicyAdapter` paces)."""
+
+    def _left(self) -> None:
+        """The paced request has left."""
+
+    def _send_whole(self, request, timeout, verify, cert, proxies) -> requests.Response:
+        """One send, paced once its connection is open, its answer read (bounded) within the
+        whole-answer deadline (none without a read timeout)."""
+        read = _read_timeout(timeout)
+        watch = DEADLINES.watch(WHOLE_ANSWER_FACTOR * read) if read else None
+        _SENDING.watch, _SENDING.pace, _SENDING.left = watch, self._pace, self._left
+        try:
+            response = HTTPAdapter.send(self, request, True, timeout, verify, cert, proxies)
+        except BaseException as error:
+            expired = watch is not None and watch.finish()
+            if expired and isinstance(error, requests.ConnectionError | requests.Timeout) and (
+                    not isinstance(error, requests.exceptions.ConnectTimeout)):
+                raise _too_slow(watch, request) from None
+            raise
+        finally:
+            unpaced = _SENDING.pace  # failed before leaving (no connection): paced all the same
+            _SENDING.watch = _SENDING.pace = _SENDING.left = None
+            if unpaced is not None:
+                unpaced()
+        read_bounded(response, watch=watch)
+        return response
+
+
+class PolicyAdapter(BoundedAdapter):
     """The transport policy, under the session: every send (the auth's one resend after a 401
     included) is counted, paced, bounded and resent once when unanswered."""
 
     def __init__(self, transport: ProductTransport, sleep: Callable[[float], None] = time.sleep):
-        super().__init__(max_retries=0)
+        super().__init__()
         self.transport, self.sleep = transport, sleep
+
+    def _pace(self) -> None:
+        self.transport.pace()
+
+    def _left(self) -> None:
+        self.transport.left()
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         waited = 0.0
@@ -460,8 +720,7 @@ class PolicyAdapter(HTTPAdapter):
             number = self.transport.admit(request)
             request.conformance_number = number  # type: ignore[attr-defined]
             try:
-                response = super().send(request, True, timeout, verify, cert, proxies)
-                read_bounded(response)
+                response = self._send_whole(request, timeout, verify, cert, proxies)
             except (requests.exceptions.SSLError, requests.exceptions.ConnectTimeout):
                 raise
             except (requests.ConnectionError, requests.Timeout,
@@ -533,6 +792,8 @@ class PolicySession(requests.Session):
 __all__ = [
     "BODY_BOUND",
     "NOT_SENT",
+    "AnswerTooSlow",
+    "BoundedAdapter",
     "BudgetSpent",
     "CredentialsRejected",
     "NotSent",

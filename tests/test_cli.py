@@ -1,8 +1,11 @@
-"""The `conformance` command's own verbs: version, rules, and how it treats a closed pipe."""
+"""The `conformance` command's own verbs: version, rules, how it treats a closed pipe and a
+Ctrl-C before a run has started."""
 
+import contextlib
 import sys
 
 import pytest
+from run_helpers import summary_of
 
 from conformance import __version__
 from conformance.catalog import load_rules
@@ -54,3 +57,44 @@ def test_a_reader_that_stops_early_is_not_an_error(capfd, monkeypatch):
     assert main(["rules"]) == 0
     assert redirected == [sys.stdout.fileno()]  # the final flush goes nowhere instead of raising
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_ctrl_c_while_the_suite_loads_is_one_line_and_exit_130(capsys, monkeypatch):
+    """Before `run` has read its options there is no run to report on: one line, no traceback,
+    the shell's 130 (README, exit codes)."""
+
+    def loading():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("conformance.cli._build_parser", loading)
+    assert main(["run"]) == 130
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "conformance: interrupted while starting: nothing was sent, no report written"]
+
+
+def test_ctrl_c_while_the_embedded_mock_starts_ends_the_documented_way(tmp_path, capsys,
+                                                                        monkeypatch):
+    """Once the options are read, an interrupt is the documented stop however early: the three
+    reports (summary.json `stopped`), the STOPPED line, the verdict last, exit 3."""
+
+    @contextlib.contextmanager
+    def starting(*args, **kwargs):
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setattr("conformance.certify.embedded_mock", starting)
+    report_dir = tmp_path / "reports"
+    assert main(["run", "--profile", "smoke", "--seed", "7", "--report-dir", str(report_dir)]) == 3
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err
+    assert "  STOPPED           interrupted before the run started: nothing was sent" in out
+    assert out.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE  (exit 3)")
+    assert sorted(p.name for p in report_dir.iterdir()) == [
+        "junit.xml", "report.html", "summary.json"]
+    document = summary_of(report_dir)
+    assert document["stopped"] == "interrupted before the run started: nothing was sent"
+    assert document["seed"] == 7 and document["exit_code"] == 3
+    assert {r["reason"] for r in document["rules"]} == {
+        "not run: interrupted before the run started: nothing was sent"}

@@ -49,6 +49,8 @@ def test_mock_port_in_use_is_one_line_not_a_traceback(capsys):
         (["-n", "-1"], "-n -1: give a number of workers, 1 or more, or auto"),
         (["-n", "abc"], "-n abc: give a number of workers, 1 or more, or auto"),
         (["--retry-after-max", "nan"], "--retry-after-max nan: give 0 to 3600 seconds"),
+        (["--concurrency", "4", "--max-requests", "10"],
+         "--concurrency 4 with a request budget (--max-requests or a target file's"),
     ],
 )
 def test_run_options_are_refused_before_a_mock_starts(argv, message, tmp_path, capsys):

@@ -166,7 +166,8 @@ def _free_text(node, rng: random.Random, fake: Faker, breached: set[str], path: 
 def realise(case, data: Mapping, seed: int, marker: str | None = None) -> list[Breach] | None:
     """Make the case's body realistic in place (three bodies in four; the rest stay raw), and
     put the run's `marker` in a free-text field of every write (`records.mark`), raw or not,
-    outside the places the case breaks and within the documented maximum lengths.
+    outside the places the case breaks and within the documented maximum lengths; an event or
+    POR item without one gets one (a null there is the generator's, not the case's point).
 
     Returns the case's breaches (`judging.breaches_of`), found before the body changed: the
     changes stay off the breached places and within the documented limits, so they are the
@@ -185,7 +186,7 @@ def realise(case, data: Mapping, seed: int, marker: str | None = None) -> list[B
             realiser(_Item(value, path, breached, rng), data)
         _FAKER.seed_instance(rng.getrandbits(32))
         _free_text(body, rng, _FAKER, breached)
-    case.body = mark(operation, body, marker, breached=breached)
+    case.body = mark(operation, body, marker, breached=breached, add="absent-or-null")
     return found
 
 

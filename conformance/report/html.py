@@ -205,6 +205,13 @@ def written_html(written: Mapping | None) -> str:
         records = entry.get("records") or []
         parts.append(f"<h3>[{escape(product)}] {len(records)} record(s) written,"
                      f" {entry.get('writes_accepted', 0)} write call(s) accepted</h3>")
+        if "calls_writing_records" in entry:  # how the accepted calls add up (written.FIGURES)
+            parts.append(
+                f'<p class="note">{entry["calls_writing_records"]} of them wrote the records'
+                f" below ({entry['record_writes']} record writes: a call naming several counts"
+                f" for each), {entry['calls_naming_no_record']} named no record (an empty"
+                f" list), {entry['calls_confirming_no_record']} were answered as writing"
+                " none</p>")
         if records:
             rows = "".join(
                 f"<tr><td>{escape(r['operation'])}</td><td>{escape(r['record'])}</td>"

@@ -112,6 +112,7 @@ class Certification:
         self.written: dict | None = None  # written.json's content, once written
         self._finished = False  # the summary of the finished session has been written
         self.stopped: str | None = None  # why the run ended early (interrupt, stop), if it did
+        self.interrupted = False  # Ctrl-C (or SIGTERM) reached pytest (plugin.py says so)
         self.stop_message: str | None = None  # what summary.json's `stopped` says of it
         self.preflight: dict[str, preflight.ProductCheck] = {}
         self.preflight_failed = False  # a setup problem: no item runs, the reports say why
@@ -130,6 +131,8 @@ class Certification:
         dry run then finds neither problems nor unreachable products."""
         for warning in self.run.data_warnings:
             print(f"conformance: warning: {warning}", file=sys.stderr)
+        if not self.run.limits.dry_run and self._credentials_fail():
+            return set()
         self.preflight = preflight.run(self.run.target, self.run.seed)
         holder = type("Report", (), {})()  # its requests: planned (dry run), writes
         attach_transport_records(holder, self.run, source="pre-flight")
@@ -145,6 +148,20 @@ class Certification:
         for name, problem in problems:
             print(f"conformance: pre-flight [{name}] {problem}", file=sys.stderr)
         return set(self.unreachable)  # the run's summary names each, once
+
+    def _credentials_fail(self) -> bool:
+        """Every credential source obtained before the first request: one that fails (a token
+        command exiting 1, a token URL that does not answer) stops the run before anything is
+        sent, a setup problem like the pre-flight's (exit 2, the reports say why)."""
+        checks = {name: preflight.check_credentials(product)
+                  for name, product in self.run.target.products.items()}
+        self.preflight = {name: check for name, check in checks.items() if check.problems}
+        self.preflight_failed = bool(self.preflight)
+        for name, check in self.preflight.items():
+            for problem in check.problems:
+                print(f"conformance: pre-flight [{name}] {problem}; nothing was sent",
+                      file=sys.stderr)
+        return self.preflight_failed
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
@@ -256,7 +273,8 @@ class Certification:
         products = self.run.target.products
         return written.plan_lines(
             self.planned, self.run.limits.max_requests,
-            {name: product.transport.file_max for name, product in products.items()})
+            {name: product.transport.file_max for name, product in products.items()},
+            written.credential_lines(self.run.target))
 
     def complete_reports(self, cause: str) -> None:
         """All three report files exist afterwards: a run stopped before its session ended
@@ -321,14 +339,6 @@ class Certification:
         if self.stop_message:
             self.summary["stopped"] = self.stop_message
         summary.write(self.run.report_dir / "summary.json", self.summary)
-
-    def pytest_keyboard_interrupt(self, excinfo) -> None:
-        """Ctrl-C: the verdict names it (`STOPPED`, summary.json `stopped`), so pytest's own
-        block (a row of !, the frame that happened to run, a hint about --full-trace) is left
-        out; --full-trace still shows the traceback."""
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None and not self.config.option.fulltrace:
-            reporter._report_keyboardinterrupt = lambda: None  # pytest has no option for it
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.run.limits.dry_run:

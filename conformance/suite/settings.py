@@ -181,6 +181,8 @@ def check_options(
     if retry_after_max is not None and not 0 <= retry_after_max <= 3600:  # nan fails it too
         raise UsageError(f"--retry-after-max {retry_after_max:g}: give 0 to 3600 seconds")
     concurrency_of(concurrency, PROFILES[0])
+    if max_requests is not None and concurrency is not None and concurrency > 1:
+        raise _concurrency_with_budget(concurrency)
     if report_dir is not None:
         _check_report_dir(report_dir)
     if fail_on not in baseline_file.FAIL_ON:
@@ -222,7 +224,8 @@ def build(
         concurrency=concurrency,
     )
     path = target_file_of(target)
-    loaded = load_target(path, base_url=base_url, products=parse_api(api))
+    loaded = load_target(path, base_url=base_url, products=parse_api(api),
+                         credentials=not dry_run)
     if target is None and base_url:  # reference.toml's data on someone's URL: name the URL
         loaded = dataclasses.replace(loaded, name=target_name_of(None, base_url))
     limits = RunLimits(
@@ -265,9 +268,13 @@ def _concurrency_under_budget(value: int | None, profile: str, max_requests: int
     if not budgeted or concurrency == 1:
         return concurrency
     if value is not None:
-        raise UsageError(
-            f"--concurrency {value} with a request budget (--max-requests or a target file's"
-            " max_requests): which requests the budget reaches would depend on timing, so a"
-            " repeat at the same seed could judge other rules — give --concurrency 1 (the"
-            " default under a budget) or drop the budget")
+        raise _concurrency_with_budget(value)
     return 1
+
+
+def _concurrency_with_budget(value: int) -> UsageError:
+    return UsageError(
+        f"--concurrency {value} with a request budget (--max-requests or a target file's"
+        " max_requests): which requests the budget reaches would depend on timing, so a"
+        " repeat at the same seed could judge other rules — give --concurrency 1 (the"
+        " default under a budget) or drop the budget")

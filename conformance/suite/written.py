@@ -5,6 +5,13 @@ written.json: per product, every record a 2xx answer accepted a write of (`recor
 a PO body sent in XML read as the object it writes), the operation, how many calls wrote it (and
 for a PO the sourceTxnIds they carried), and the run marker carried in the free-text fields
 (`records.MARKER_FIELDS`), so that a vendor can find and clean up what the run left.
+
+The figures reconcile (`FIGURES`): every accepted write call either wrote records
+(`calls_writing_records`), or named none (`calls_naming_no_record`: an empty list, items without
+identifiers, a body that is no object of the operation) or was confirmed writing none by its
+answer (`calls_confirming_no_record`: GEP errorDetails keys, a PO processStatus other than
+SUCCESS); the three add up to `writes_accepted`. A record's `calls` count the calls that wrote
+it, so a call naming three events counts once for each: they add up to `record_writes`.
 """
 
 import json
@@ -14,30 +21,50 @@ from pathlib import Path
 
 from conformance.records import MARKER_FIELDS, operation_of, records_of, request_body, written_by
 
+FIGURES = ("writes_accepted = calls_writing_records + calls_naming_no_record"
+           " + calls_confirming_no_record; record_writes = the sum of records[].calls (a call"
+           " that wrote several records counts once for each)")
+_CALLS = ("calls_writing_records", "calls_naming_no_record", "calls_confirming_no_record")
+
+
+def _product_entry(base_url: str | None = None) -> dict:
+    entry = {"records": [], "writes_accepted": 0, **dict.fromkeys(_CALLS, 0), "record_writes": 0}
+    return {"base_url": base_url, **entry} if base_url is not None else entry
+
+
+def _records_of_write(write: dict) -> tuple[str, list[str], str | None]:
+    """(operation, the records one accepted write call wrote, and when it wrote none which
+    kind of call it was: one of `_CALLS`)."""
+    operation = operation_of(write["method"], write["url"])
+    body = request_body(write.get("body"))
+    if operation is None:
+        return "(not a documented operation)", [write["url"]], None
+    if body is None:
+        return operation, ["(body neither JSON nor XML: see the report's evidence)"], None
+    named = records_of(operation, body, write["url"])
+    if not named:
+        return operation, [], "calls_naming_no_record"
+    records = written_by(operation, body, write["url"], write.get("answer"))
+    return operation, records, None if records else "calls_confirming_no_record"
+
 
 def document(run, writes: list[dict]) -> dict:
     products: dict[str, dict] = {}
     for name, product in run.target.products.items():
-        products[name] = {"base_url": product.base_url, "records": [], "writes_accepted": 0}
+        products[name] = _product_entry(product.base_url)
     tally: dict[str, Counter] = defaultdict(Counter)
     # a PO's writes by their sourceTxnId (003 § Request), the id a PO service logs them under
     transactions: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for write in writes:
-        entry = products.setdefault(write["product"], {"records": [], "writes_accepted": 0})
+        entry = products.setdefault(write["product"], _product_entry())
         entry["writes_accepted"] += 1
-        operation = operation_of(write["method"], write["url"])
-        body = request_body(write.get("body"))
-        if operation is None:
-            tally[write["product"]][("(not a documented operation)", write["url"])] += 1
-            continue
-        if body is None:
-            tally[write["product"]][(operation, "(body neither JSON nor XML: see the report's"
-                                                " evidence)")] += 1
-            continue
-        txn = body.get("sourceTxnId") if isinstance(body, dict) else None
-        for record in written_by(operation, body, write["url"], write.get("answer")):
+        operation, records, none_written = _records_of_write(write)
+        entry[none_written or "calls_writing_records"] += 1
+        entry["record_writes"] += len(records)
+        txn = _transaction(write) if records else None
+        for record in records:
             tally[write["product"]][(operation, record)] += 1
-            if operation == "modifyPurchaseOrder" and isinstance(txn, str) and txn:
+            if operation == "modifyPurchaseOrder" and txn:
                 transactions[(write["product"], operation, record)].add(txn)
     for name, counts in tally.items():
         products[name]["records"] = [
@@ -53,10 +80,20 @@ def document(run, writes: list[dict]) -> dict:
                           for op, places in MARKER_FIELDS.items()},
         "note": f"every write (scripted scenarios and generated cases) carries {marker} at the"
                 " start of one of the free-text fields named per operation, where its body has"
-                " one and the field is not the one under test; ContactInterfaceStatus and"
-                " OrgManagers bodies have no free-text field",
+                " one and the field is not the one under test; an event or a POR item without"
+                " one gets ShortDesc or sourceSystemName holding it, except the documents'"
+                " sample event body and calls that must leave a locked event or an approved"
+                " agreement as it is; ContactInterfaceStatus and OrgManagers bodies have no"
+                " free-text field",
+        "figures": FIGURES,
         "products": products,
     }
+
+
+def _transaction(write: dict) -> str | None:
+    body = request_body(write.get("body"))
+    txn = body.get("sourceTxnId") if isinstance(body, dict) else None
+    return txn if isinstance(txn, str) and txn else None
 
 
 def write(path: Path, run, writes: list[dict]) -> dict:
@@ -81,19 +118,37 @@ def budgeted(planned: list[dict], max_requests: int | None,
     return (sent if max_requests is None else min(sent, max_requests)), kept_back
 
 
+def credential_lines(target) -> list[str]:
+    """The --dry-run's word on credentials: per product and privilege, the source a real run
+    obtains them from (none is obtained, no token command is run), and the variables a real
+    run needs that are not set."""
+    lines = ["  credentials a real run would use (a dry run obtains none):"]
+    for name, product in target.products.items():
+        for privilege, label in (("normal", ""), ("low", " low privilege")):
+            auth = product.auths.get(privilege)
+            if auth is not None and (privilege == "normal" or product.has_low_privilege):
+                lines.append(f"    [{name}]{label}: {auth.source()}")
+    if target.unset_variables:
+        lines.append("    not set, a real run needs them: " + " ".join(target.unset_variables))
+    return lines
+
+
 def plan_lines(planned: list[dict], max_requests: int | None = None,
-               product_max: dict[str, int | None] | None = None) -> list[str]:
-    """The --dry-run listing: per product and operation, scenarios by id, generated cases by
-    count, whether the calls write, the records they touch; then the total a real run with the
-    same budgets sends (`--max-requests`, a target file's `max_requests` per product) and what
-    the budgets leave out, not sent and so not tested."""
+               product_max: dict[str, int | None] | None = None,
+               credentials: list[str] | None = None) -> list[str]:
+    """The --dry-run listing: the credentials a real run would use (`credential_lines`), per
+    product and operation, scenarios by id, generated cases by count, whether the calls write,
+    the records they touch; then the total a real run with the same budgets sends
+    (`--max-requests`, a target file's `max_requests` per product) and what the budgets leave
+    out, not sent and so not tested."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for entry in planned:
         operation = operation_of(entry["method"], entry["url"]) or (
             "pre-flight" if entry.get("source") == "pre-flight"
             else "other (method or path outside the documented routes)")
         groups[(entry["product"], operation)].append(entry)
-    lines = ["", "conformance: dry run — nothing was sent. The run would send:"]
+    lines = ["", "conformance: dry run — nothing was sent. The run would send:",
+             *(credentials or [])]
     for (product, operation), entries in sorted(groups.items()):
         writes = operation_of(entries[0]["method"], entries[0]["url"]) is not None
         lines.append(f"  [{product}] {operation}: {len(entries)} request(s)"

@@ -1,9 +1,14 @@
-"""What a run wrote, read from the requests a target accepted: JSON and XML PO bodies alike."""
+"""What a run wrote, read from the requests a target accepted (JSON and XML PO bodies alike), and
+the run marker it carries."""
 
 from types import SimpleNamespace
 
-from conformance.records import records_of, request_body, written_by
-from conformance.scenarios.wire import to_xml
+import pytest
+
+from conformance.records import mark, records_of, request_body, written_by
+from conformance.scenarios.model import Expectation, Step
+from conformance.scenarios.runner import mark_request
+from conformance.scenarios.wire import WireRequest, to_xml
 from conformance.suite import written
 
 URL = "http://127.0.0.1:1/service/v1/po/modify"
@@ -45,3 +50,84 @@ def test_written_json_lists_an_xml_write_like_a_json_one():
     assert [r["record"] for r in records] == ["PO P1 / X1", "PO P2 / X2"]
     assert [r["source_txn_ids"] for r in records] == [["conformance-run-5 T-1"]] * 2
     assert "sourceTxnId" in document["marker_fields"]["modifyPurchaseOrder"]
+
+
+def test_written_json_figures_add_up_whatever_the_calls_wrote():
+    """writes_accepted counts accepted calls, records[].calls the calls per record: a call with
+    an empty list, or one its answer says wrote nothing, writes no record, and a call naming
+    two POs writes two. Each kind is counted, so the figures reconcile."""
+    run = SimpleNamespace(target=SimpleNamespace(products={}),
+                          limits=SimpleNamespace(marker="conformance-run-5"))
+    gep = "http://127.0.0.1:1/SmartInterfaceAPI/api/Order/PORStatus"
+    failed = '{"statusCode": "200", "errorDetails": [{"key": "4800", "errors": []}]}'
+    writes = [
+        {"product": "po", "method": "POST", "url": URL, "body": XML,  # two POs written
+         "answer": xml_answer(("P1", "SUCCESS"), ("P2", "SUCCESS"))},
+        {"product": "po", "method": "POST", "url": URL, "body": '{"data": []}',
+         "answer": '{"processStatus": "SUCCESS", "errors": []}'},  # names no PO
+        {"product": "po", "method": "POST", "url": URL, "body": XML,  # both refused
+         "answer": xml_answer(("P1", "FAILED"), ("P2", "FAILED"))},
+        {"product": "gep", "method": "PUT", "url": gep, "body": '{"model": [{"key": "4800"}]}',
+         "answer": failed},  # 2xx, but the answer lists the key under errorDetails
+    ]
+    products = written.document(run, writes)["products"]
+    assert {k: products["po"][k] for k in (
+        "writes_accepted", "calls_writing_records", "calls_naming_no_record",
+        "calls_confirming_no_record", "record_writes")} == {
+        "writes_accepted": 3, "calls_writing_records": 1, "calls_naming_no_record": 1,
+        "calls_confirming_no_record": 1, "record_writes": 2}
+    assert products["gep"]["calls_confirming_no_record"] == 1 and products["gep"]["records"] == []
+    for entry in products.values():
+        assert entry["writes_accepted"] == sum(entry[k] for k in (
+            "calls_writing_records", "calls_naming_no_record", "calls_confirming_no_record"))
+        assert entry["record_writes"] == sum(r["calls"] for r in entry["records"])
+        assert entry["record_writes"] >= entry["calls_writing_records"]
+
+
+# ------------------------------------------------------------------ the run marker
+MARKER = "conformance-run-5"
+PPE = "createUpdateProgressPayEvents"
+
+
+def _event(**fields):
+    return {"AttpId": 1, "OrderSeq": 1, "PpeCode": "E1", **fields}
+
+
+def test_an_event_or_order_without_free_text_gets_the_marker_in_a_field_of_its_own():
+    body = mark(PPE, {"PPE": [_event(), _event(Description="done")]}, MARKER, add="absent")
+    assert body["PPE"][0]["ShortDesc"] == MARKER  # added
+    assert body["PPE"][1] == _event(Description=f"{MARKER} done")  # marked where text was
+    spelled = mark(PPE, {"PPE": [_event(ShortDescription=None)]}, MARKER, add="absent-or-null")
+    assert spelled["PPE"][0] == _event(ShortDescription=MARKER)  # the spelling it has
+    por = mark("updateProcessedPorStatus", {"model": [{"key": "4800"}]}, MARKER, add="absent")
+    assert por == {"model": [{"key": "4800", "sourceSystemName": MARKER}]}
+    assert mark(PPE, {"PPE": [_event()]}, MARKER) == {"PPE": [_event()]}  # add not asked
+
+
+def test_no_field_is_added_where_it_would_change_what_the_call_tests():
+    sent = {"PPE": [_event(ShortDesc=None)]}  # a scenario's null is its own choice
+    assert mark(PPE, sent, MARKER, add="absent") == sent
+    assert mark(PPE, sent, MARKER, add="absent-or-null")["PPE"][0]["ShortDesc"] == MARKER
+    typed = {"PPE": [_event(ShortDesc=5)]}  # a generated wrong type stays wrong
+    assert mark(PPE, typed, MARKER, breached={"$['PPE'][0]['ShortDesc']"},
+                add="absent-or-null") == typed
+    assert mark(PPE, {"PPE": [_event()]}, MARKER, judged={"ShortDesc"},
+                add="absent") == {"PPE": [_event()]}
+    long = "x" * 501  # a Description under test stays as it is; the event still gets a marker
+    assert mark(PPE, {"PPE": [_event(Description=long)]}, MARKER,
+                breached={"$['PPE'][0]['Description']"}, add="absent-or-null") == {
+        "PPE": [_event(Description=long, ShortDesc=MARKER)]}
+
+
+@pytest.mark.parametrize(("documented", "judge", "added"), [
+    (False, "success_answer", True),
+    (True, "success_answer", False),  # the documents' own body, as they write it
+    (False, "cannot_update", False),  # a locked event: ShortDesc is one of its protected fields
+])
+def test_a_scenario_step_gets_a_field_added_unless_its_point_is_the_body(documented, judge,
+                                                                         added):
+    request = WireRequest("POST", "/x", body={"PPE": [_event()]})
+    step = Step("one", {}, (Expectation(judge, ("SMAT-UPSERT",), {"fields": ["OrderSeq"]}),))
+    product = SimpleNamespace(transport=SimpleNamespace(marker=MARKER))
+    mark_request(request, PPE, step, product, documented)
+    assert ("ShortDesc" in request.body["PPE"][0]) is added

@@ -55,11 +55,20 @@ class Huge:
     size: int  # bytes of body announced and streamed
 
 
+@dataclass
+class Trickle:
+    """Answer one byte every `every` seconds (under the client's read timeout, so no single
+    wait times out): the body only, or the status line and headers too (`head`)."""
+
+    every: float
+    head: bool = False
+
+
 class PlainPortError(Exception):
     """TLS spoken to the plain-HTTP port."""
 
 
-Action = Reply | Forward | Reset | Silent | Huge
+Action = Reply | Forward | Reset | Silent | Huge | Trickle
 
 
 class HostileServer:
@@ -172,6 +181,16 @@ class HostileServer:
                 conn.sendall(piece)
                 sent += len(piece)
             return True
+        if isinstance(action, Trickle):
+            head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 1000\r\n\r\n")
+            if not action.head:
+                conn.sendall(head)
+            for byte in (head if action.head else b"") + b" " * 1000:
+                if self._stop.wait(action.every):
+                    break
+                conn.sendall(bytes([byte]))  # OSError when the client has gone: served
+            return False
         raise TypeError(action)
 
     def _forward(self, request: Request, action: Forward) -> Reply:

@@ -12,9 +12,10 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
-from hostile_server import Forward, Huge, Reply, Reset, Silent
+from hostile_server import Forward, Huge, Reply, Reset, Silent, Trickle
 from run_helpers import conformance_run, summary_of
 
 from conformance import mock
@@ -102,6 +103,36 @@ def test_a_response_that_never_comes(tmp_path, hostile, target_file):
     check(done, wall, STARTUP + 2 * timeout, tmp_path, verdict="inconclusive",
           cause="no answer within 0.5 s (read timeout), also when sent once more")
     assert len(server.api_requests()) == 2
+
+
+@pytest.mark.parametrize("head", [False, True], ids=["body", "status-line-and-headers"])
+def test_an_answer_trickled_within_the_read_timeout_ends_at_the_whole_answer_deadline(
+        tmp_path, hostile, target_file, head):
+    """A byte every 0.2 s never trips the 0.5 s read timeout; the whole answer is due within
+    2 x 0.5 s: the pre-flight's call, sent twice, is no answer, and the product is left out."""
+    server = hostile(api(Trickle(0.2, head=head)))
+    timeout = 0.5
+    done, wall = run(target_file(server.url, timeout), tmp_path, "--concurrency", "1")
+    check(done, wall, STARTUP + 2 * 2 * timeout, tmp_path, verdict="inconclusive",
+          cause="no whole answer within 1 s (it came too slowly; an answer must arrive whole"
+                " within 2 × timeout_seconds), also when sent once more")
+    assert len(server.api_requests()) == 2
+
+
+def test_answers_trickled_mid_run_stop_the_product_in_bounded_time(tmp_path, hostile, upstream,
+                                                                   target_file):
+    """The pre-flight is answered, every later request trickled: three unanswered in a row
+    (each sent twice, each given 2 x timeout) and nothing more is sent to the product."""
+    def first_answered(server, request):
+        return Forward() if len(server.api_requests()) == 1 else Trickle(0.2)
+
+    server = hostile(api(first_answered), upstream)
+    timeout = 0.5
+    done, wall = run(target_file(server.url, timeout), tmp_path, "--concurrency", "1")
+    document = check(done, wall, STARTUP + 3 * 2 * 2 * timeout, tmp_path,
+                     verdict="inconclusive", cause="no whole answer within 1 s")
+    assert len(server.api_requests()) == 1 + 3 * 2
+    assert "po" in document["unreachable"]  # "answered no request: 10 requests lost"
 
 
 def test_slow_answers_just_under_the_timeout_are_answers(tmp_path, hostile, upstream,
@@ -326,6 +357,54 @@ def test_credentials_rejected_mid_run_stop_the_product(tmp_path, hostile, upstre
     assert len(server.api_requests()) <= 4 + 2 + 2  # + one refresh resend, + credential-less
 
 
+def _closed_port() -> int:
+    with __import__("socket").socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+FAILING_SOURCES = {
+    "token-command-exits-1": (
+        "po", '[[po.auth]]\ntype = "token-command"\ncommand = ["sh", "-c",'
+        ' "echo half-a-secret-token; exit 1"]',
+        "po.auth: token command sh -c 'echo half-a-secret-token; exit 1' exited 1 without"
+        " printing a token — run the command by hand to see why; nothing was sent"),
+    "oauth-token-url-unreachable": (
+        "po", '[[po.auth]]\ntype = "oauth2-client-credentials"\n'
+              'token_url = "http://127.0.0.1:{port}/token"\nclient_id_env = "HOSTILE_CLIENT_ID"\n'
+              'client_secret_env = "HOSTILE_CLIENT_SECRET"',
+        "po.auth: the OAuth2 token URL http://127.0.0.1:{port}/token gave no token: connection"
+        " refused — check token_url, and that the token service answers from here;"
+        " nothing was sent"),
+}
+
+
+@pytest.mark.parametrize("source", sorted(FAILING_SOURCES))
+def test_a_failing_credential_source_stops_the_run_before_anything_is_sent(
+        tmp_path, hostile, upstream, target_file, monkeypatch, source):
+    """A token command exiting 1 or an unreachable token URL: one line naming the source, the
+    cause and the fix, exit 2 (a setup problem), nothing sent, no secret, no traceback."""
+    monkeypatch.setitem(ENV, "HOSTILE_CLIENT_ID", "client")
+    monkeypatch.setitem(ENV, "HOSTILE_CLIENT_SECRET", "secret-of-the-client")
+    product, scheme, line = FAILING_SOURCES[source]
+    port = _closed_port()
+    server = hostile(lambda server, request: Forward(), upstream)
+    path = target_file(server.url, 1, {
+        r'\[\[po.auth\]\]\ntype = "bearer"\ntoken_env = "CONFORMANCE_PO_TOKEN"':
+            scheme.format(port=port)})
+    done, wall = run(path, tmp_path)
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
+    assert server.requests == [] and wall < STARTUP
+    assert done.stderr.strip().splitlines() == [
+        f"conformance: pre-flight [{product}] {line.format(port=port)}"]
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output and "verdict: INCONCLUSIVE  (exit 2)" in output
+    for text in [output, *(f.read_text() for f in tmp_path.iterdir() if f.is_file())]:
+        assert "secret-of-the-client" not in text and "half-a-secret-token\n" not in text
+    document = summary_of(tmp_path)
+    assert document["exit_code"] == 2 and document["preflight"][product]["exchanges"] == []
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file, stop):
     server = hostile(api(Forward(delay=0.3)), upstream)
@@ -353,3 +432,51 @@ def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file, stop):
     assert "STOPPED           interrupted after" in stdout and "SUITE ERROR" not in stdout
     assert "KeyboardInterrupt" not in stdout + stderr  # the verdict says it; pytest's block not
     assert stdout.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE")
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("moment", ["mock-starting", "pytest-loading"])
+def test_sigint_early_in_a_run_ends_the_documented_way(tmp_path, moment):
+    """Ctrl-C while the embedded mock's process starts, or right after the seed line while
+    pytest loads: the three reports, `stopped` naming it, the verdict last, exit 3; no
+    traceback, and the mock's process gone."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conformance.cli", "run", "--api", "po", "--profile", "smoke",
+         "--seed", "5", "--report-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+    )
+    try:
+        if moment == "mock-starting":
+            while not _children(process.pid) and time.monotonic() - started < STARTUP:
+                time.sleep(0.005)
+            mock_pid = _children(process.pid)[0]
+            seen = []
+        else:
+            seen = [process.stdout.readline(), process.stdout.readline()]
+            assert seen[-1].startswith("conformance: seed 5"), seen
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=STARTUP)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stdout = "".join(seen) + stdout
+    output = stdout + stderr
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-3000:]
+    assert process.returncode == 3, output[-3000:]
+    assert stdout.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE  (exit 3)")
+    document = summary_of(tmp_path)
+    expected = {"mock-starting": "interrupted before the run started: nothing was sent",
+                "pytest-loading": "interrupted while the run was starting, before its first item"}
+    assert document["stopped"] == expected[moment]
+    assert f"  STOPPED           {expected[moment]}" in stdout
+    if moment == "mock-starting":  # the child the run started is stopped with it
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{mock_pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{mock_pid}").exists()
