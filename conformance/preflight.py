@@ -123,7 +123,7 @@ def _first_request(scenario_id: str, product: ProductTarget, rng: random.Random)
     except MissingData:
         return scenario, None
     mark_request(request, scenario.operation, scenario.steps[0], product,  # as the run does
-                 scenario.documented_example)
+                 scenario.adds_no_field)
     return scenario, request
 
 

@@ -120,6 +120,7 @@ def _scenario(data: Any, path: Path, generated: bool = False) -> Scenario:
         source_doc=data["source"]["doc"],
         source_section=data["source"]["section"],
         documented_example=data.get("documented_example", False),
+        sent_as_written=data.get("sent_as_written", ""),
         needs=tuple(data.get("needs", [])),
         family=data.get("family", ""),
         steps=tuple(

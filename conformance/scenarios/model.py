@@ -32,9 +32,16 @@ class Scenario:
     source_doc: str = ""
     source_section: str = ""
     documented_example: bool = False
+    sent_as_written: str = ""  # why the run adds no field (its marker) to this scenario's bodies
     needs: tuple[str, ...] = ()
     family: str = ""  # the family of specs/scenario-families.yaml it was expanded from, if any
     steps: tuple[Step, ...] = ()
+
+    @property
+    def adds_no_field(self) -> bool:
+        """Its bodies are sent as written: a documented example, or a case whose point is a
+        field left out (`records.mark` adds no marker field there)."""
+        return self.documented_example or bool(self.sent_as_written)
 
     @property
     def citation(self) -> str:

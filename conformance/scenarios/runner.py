@@ -33,17 +33,18 @@ def _default_send() -> Send:
 
 
 def mark_request(request: wire.WireRequest, operation: str, step: Step, product: Any,
-                 documented_example: bool = False) -> None:
+                 adds_no_field: bool = False) -> None:
     """The run marker (the product's transport's) in a free-text field of a JSON or XML body
     (`records.mark`), never in a field the step needs a fresh value of. An event or POR item
-    without a free-text field gets one, except in a documented example (sent as the documents
-    write it) and in a step judging fields kept (a locked event, an approved agreement: a field
-    added there would be one more protected field changed)."""
+    without a free-text field gets one, except in a body sent as written (a documented example,
+    a case about fields left out: `Scenario.adds_no_field`) and in a step judging fields kept
+    (a locked event, an approved agreement: a field added there would be one more protected
+    field changed)."""
     if request.is_json or request.xml_root:
         transport = getattr(product, "transport", None)
         fresh = [e for e in step.expect if e.judge in FRESH_VALUE_JUDGES]
         judged = {f for e in fresh for f in e.args.get("fields") or ()}
-        add = None if documented_example or fresh else "absent"
+        add = None if adds_no_field or fresh else "absent"
         request.with_body(mark(operation, request.body, getattr(transport, "marker", None),
                                judged=judged, add=add))
 
@@ -116,7 +117,7 @@ class _Run:
             if self.scenario.product == "smat" else {}
         request = wire.build(self.scenario.operation, resolved, params)
         mark_request(request, self.scenario.operation, step, self.product,
-                     self.scenario.documented_example)
+                     self.scenario.adds_no_field)
         for event in sent_events(request.body) if request.is_json else []:
             seen = self.events_seen.get(history_key(event))
             if "PpeId" not in event and seen and seen.get("PpeId") is not None:
