@@ -232,21 +232,27 @@ def event_defaults(ctx: Context) -> Failure | NotApplicable | None:
     """Indicators not sent come back N and an unsent PaymentPercent 0 (004 § Body: "default
     value is N", PaymentPercent "Default value is 0.").
 
-    A field the answer leaves out or answers null states nothing (optional answer fields may be
-    absent or null: Java and .NET serialisers write nulls), as for PaymentPercent; any other
-    value than N ("Y", "", "n") is a default not applied. An answer stating no unsent default
-    gives nothing to judge: the rule is not earned from it.
+    A field the answer leaves out, or answers null on every event it shows, states nothing
+    (optional answer fields may be absent or null: Java and .NET serialisers write nulls); a
+    null where the same answer states the field on another event is this event's value, and
+    like any other value than N ("Y", "", "n") a default not applied. An answer stating no
+    unsent default gives nothing to judge: the rule is not earned from it. `fields`
+    (optional) names the defaults a case is about; the others are not judged there.
     """
     defaults = {**{field: "N" for field in INDICATORS}, "PaymentPercent": 0}
+    if ctx.args.get("fields"):
+        defaults = {f: v for f, v in defaults.items() if f in ctx.args["fields"]}
+    events = _events(ctx)
+    written = {f for e in events if isinstance(e, dict) for f, v in e.items() if v is not None}
     stated = 0
     for wanted in _wanted(ctx):
-        for event in matches(_events(ctx), wanted)[:1]:
+        for event in matches(events, wanted)[:1]:
             for field, default in defaults.items():
-                if field in wanted or event.get(field) is None:
+                if field in wanted or field not in written:
                     continue
                 stated += 1
-                if not same_value(default, event[field]):
-                    return Failure(f"{field} {shown(event[field])}",
+                if not same_value(default, event.get(field)):
+                    return Failure(f"{field} {shown(event.get(field))}",
                                    f"{field} {shown(default)} by default")
     if not stated:
         return NotApplicable("the answer states none of the defaults of the fields not sent")

@@ -421,6 +421,11 @@ BAD = [
          {"fields": ["Description"]}),
     Case("smat-cannot-update-500", "cannot_update", SMAT, Answer(500, "", ""), SMAT_SENT,
          {"fields": ["Description"]}),
+    # the answer writes PaidInd (on the other event): null on the new one is its stored value
+    Case("smat-default-null-where-written", "event_defaults", SMAT,
+         odata(SIBLING | {"PaidInd": "N"}, {**STORED, "PaidInd": None}),
+         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]},
+         {"fields": ["PaidInd"]}),
     Case("smat-default-locked-y", "event_defaults", SMAT, odata({**STORED, "LockedInd": "Y"}),
          {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
     Case("smat-default-empty", "event_defaults", SMAT, odata({**STORED, "PaidInd": ""}),
@@ -440,6 +445,11 @@ CAUGHT_BY = {(case.judge, case.product) for case in BAD}
 # Answers that give the expectation nothing to judge: the shape or message of a rejection when
 # nothing was rejected. The rule the target broke fails through its own `rejected` expectation.
 NOT_APPLICABLE = [
+    # the case is about PaidInd: a stated PaymentPercent default earns it nothing
+    Case("smat-defaults-field-not-stated", "event_defaults", SMAT,
+         odata({**STORED, "PaidInd": None}),
+         {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]},
+         {"fields": ["PaidInd"]}),
     Case("smat-defaults-absent", "event_defaults", SMAT,
          odata({"AttpId": EVENT["AttpId"], "PpeCode": "ZZNEW00001", "PaymentPercent": None}),
          {"PPE": [{"AttpId": EVENT["AttpId"], "OrderSeq": 1, "PpeCode": "ZZNEW00001"}]}),
