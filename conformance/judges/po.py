@@ -108,11 +108,18 @@ def po_echoes_identifiers(ctx: Context) -> Failure | None:
 
 
 @judge("po_echoes_present", "po", only_if="accepted")
-def po_echoes_present(ctx: Context) -> Failure | None:
-    """An accepted answer carries processStatus, the sourceTxnId sent and a PO number sent."""
+def po_echoes_present(ctx: Context) -> Failure | NotApplicable | None:
+    """An accepted answer carries processStatus, the sourceTxnId sent and a PO number sent.
+
+    A `data` naming no PO (empty, or items without numbers: in XML both are `<data></data>`)
+    accepted with nothing done may be answered with no PoServiceResponse at all (an empty
+    list): there is nothing to echo."""
     numbers, txn = _sent_numbers(ctx)
     wanted = ["processStatus"] + (["sourceTxnId"] if txn is not None else [])
-    for item in responses(ctx.answer) or [{}]:
+    items = responses(ctx.answer)
+    if items == [] and not any(numbers.values()):
+        return NotApplicable("a data list naming no PO answered with no PoServiceResponse")
+    for item in items or [{}]:
         missing = [name for name in wanted if _filled(item.get(name)) is None]
         if any(numbers.values()) and all(_filled(item.get(n)) is None for n in _ECHOED):
             missing.append("poInternalNumber/poExternalNumber")

@@ -27,9 +27,11 @@ def _xml_item(node: Element) -> dict[str, Any]:
         elif name == "errors":
             dtos = [child] if any(_local(c.tag) in ("errorCode", "errorDesc") for c in child) \
                 else list(child)
-            item.setdefault("errors", []).extend(
-                {_local(c.tag): (c.text or "").strip() for c in dto} for dto in dtos
-            )
+            entries: list[Any] = [{_local(c.tag): (c.text or "").strip() for c in dto}
+                                  for dto in dtos]
+            if not dtos and (child.text or "").strip():  # <errors>CODE: text</errors>: no DTO
+                entries.append(child.text.strip())
+            item.setdefault("errors", []).extend(entries)
     return item
 
 

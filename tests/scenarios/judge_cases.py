@@ -337,6 +337,10 @@ BAD = [
          js(200, {**PO_OK, "processStatus": "FAILED", "errors": []}), PO_SENT),
     Case("po-accepted-but-failed-status", "accepted", PO,
          js(200, {**PO_OK, "processStatus": "FAILED", "errors": []}), PO_SENT),
+    Case("po-errors-xml-as-text", "po_errors_shape", PO,
+         xml(200, XML_ERR.replace("<errorCode>E1</errorCode><errorDesc>bad</errorDesc>",
+                                  "E1: bad")), PO_SENT),
+    Case("po-echoes-absent-from-empty-list", "po_echoes_present", PO, js(200, []), PO_SENT),
     Case("po-echoes-other-number", "po_echoes_identifiers", PO,
          js(200, {**PO_OK, "poInternalNumber": "P2"}), PO_SENT),
     Case("po-echoes-other-txn", "po_echoes_identifiers", PO,
@@ -445,6 +449,9 @@ CAUGHT_BY = {(case.judge, case.product) for case in BAD}
 # Answers that give the expectation nothing to judge: the shape or message of a rejection when
 # nothing was rejected. The rule the target broke fails through its own `rejected` expectation.
 NOT_APPLICABLE = [
+    # an empty data list accepted with nothing done, answered with no PoServiceResponse
+    Case("po-echoes-empty-data-empty-answer", "po_echoes_present", PO, js(200, []),
+         {"sourceTxnId": "T1", "data": []}),
     # the case is about PaidInd: a stated PaymentPercent default earns it nothing
     Case("smat-defaults-field-not-stated", "event_defaults", SMAT,
          odata({**STORED, "PaidInd": None}),
