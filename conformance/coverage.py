@@ -84,7 +84,8 @@ FIELD_FILES = {
                            "PaymentWeeks)",
     "ORG-ORGENTITY-FIELDS-MANDATORY": "one scenario file per field (entityType, lobEntityCode, "
                                       "entityCode)",
-    "ORG-ORGENTITY-CODES-KNOWN": "one scenario file per field (entityType, lobEntityCode)",
+    "ORG-ORGENTITY-CODES-KNOWN": "one scenario file per field (entityCode, entityType, "
+                                 "lobEntityCode)",
     "ORG-TYPES-ENFORCED": "one scenario file per field (thresholdAmount, managerCode) and one "
                           "for the body",
     "PO-TYPES-ENFORCED": "scenarios send discountAmount and commodityList[].quantity; generated "

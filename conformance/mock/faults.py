@@ -85,6 +85,8 @@ FAULTS: tuple[Fault, ...] = (
           "an orgEntities item without entityType or lobEntityCode is accepted"),
     Fault("org-accepts-unknown-entity-type", "ORG-ORGENTITY-CODES-KNOWN",
           "an orgEntities item with an unknown entityType or lobEntityCode is accepted"),
+    Fault("org-orgentity-entity-code-unchecked", "ORG-ORGENTITY-CODES-KNOWN",
+          "an orgEntities entityCode is never looked up: an unknown one is accepted"),
     Fault("org-success-lists-structure", "ORG-SUCCESS-LISTS-ENTITIES",
           "successDetails lists the structureName instead of each saved entityCode"),
     Fault("org-threshold-text-accepted", "ORG-TYPES-ENFORCED",

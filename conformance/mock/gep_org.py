@@ -89,7 +89,8 @@ def _member(member: object, members: tuple | None, ctx: MockContext,
     problems = []
     if not is_text(code) or (code == "" and not ctx.variant.org_empty_member_code_accepted):
         problems.append(_v("OrgEntity/Entity Code is mandatory"))
-    elif code and code not in ctx.store.entities:
+    elif code and code not in ctx.store.entities and not faults.on(
+            "org-orgentity-entity-code-unchecked"):
         problems.append(_v("Invalid Entity Code"))
     for value, mandatory, known, invalid in (
         (kind, "Entity Type is mandatory", ctx.store.entity_types, "Invalid Entity Type"),
@@ -108,6 +109,8 @@ def _member(member: object, members: tuple | None, ctx: MockContext,
         problems.append(_v("isDefault must be a boolean"))
     if problems or members is None or faults.on("org-structure-members-not-checked"):
         return problems
+    if faults.on("org-orgentity-entity-code-unchecked"):
+        code = ""  # the defect matches the member by entityType and lobEntityCode alone
     codes_only = faults.on("org-accepts-unknown-entity-type") or (  # the defect skips type, LOB
         index > 0 and faults.on("org-orgentities-first-only"))
     if not any((not code or m.entity_code == code)

@@ -169,6 +169,8 @@ PROBES = {
     "org-accepts-unknown-currency": lambda c: gep_accepted(_org(c, currencyCode="XYZ")),
     "org-orgentity-fields-not-mandatory": lambda c: gep_accepted(_org_member(c, entityType="")),
     "org-accepts-unknown-entity-type": lambda c: gep_accepted(_org_member(c, entityType="Nope")),
+    "org-orgentity-entity-code-unchecked": lambda c: gep_accepted(
+        _org_member(c, entityCode="NO-SUCH-ENTITY")),
     "org-success-lists-structure": lambda c: gep_success_keys(c.org(c.bodies.org())) != [
         c.bodies.org_item()["entityCode"]],
     "org-threshold-text-accepted": lambda c: gep_accepted(_org(c, thresholdAmount="abc")),
