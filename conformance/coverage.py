@@ -71,14 +71,20 @@ ONE_PLACE = {
     "PO-XML-SUPPORTED": "a property of the call (its media type)",
     "SMAT-BEARER-REQUIRED": "a property of the call (its token)",
     "SMAT-PRIVILEGE-REQUIRED": "a property of the call (its token)",
-    "SMAT-UNKNOWN-PO-REJECTED": "a property of the call (the PO in the path)",
+    "SMAT-UNKNOWN-PO-REJECTED": "a property of the call (the PO in the path: an unknown PO id, "
+                                "a known one under an unknown project or discipline; language "
+                                "not varied, a target may fall back to a default language)",
     "SMAT-APPROVED-AGREEMENT-FROZEN": "a property of the PO, whatever the event",
-    "SMAT-LOCKED-FIELDS-FROZEN": "a property of the stored event; every field is varied instead",
-    "SMAT-INDICATOR-DEFAULTS": "a property of each new event; every field is varied instead",
+    "SMAT-LOCKED-FIELDS-FROZEN": "a property of each stored event: every field varied on one "
+                                 "event, and locked events as the middle and last of three "
+                                 "(Description) in "
+                                 "`ppe-locked-events-after-the-first-keep-protected-fields`",
 }
 # Rules naming several fields whose scenario files already take one field each.
 FIELD_FILES = {
     "SMAT-EVENT-FIELDS-MANDATORY": "one scenario file per field (AttpId, OrderSeq, PpeCode)",
+    "SMAT-UNKNOWN-PO-REJECTED": "the PO id, the project and the discipline of the path, one "
+                                "scenario each (not the language)",
     "SMAT-INDICATORS-Y-OR-N": "one scenario file per indicator (the four)",
     "SMAT-TYPES-ENFORCED": "one scenario file per field (AttpId, OrderSeq, PaymentPercent, "
                            "PaymentWeeks)",
