@@ -147,6 +147,8 @@ def _plant_on_alternate(results: dict[str, MutantResult], args: argparse.Namespa
     if not retry:
         return
     progress.total += len(retry)
+    print(f"{len(retry)} generated mutants never acted on the reference mock: planted once more"
+          f" in the alternate variant ({progress.total} runs in all)", flush=True)
     again: dict[str, MutantResult] = {}
     pending = _fold_first(retry, args, progress, again)
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
