@@ -122,7 +122,8 @@ def _first_request(scenario_id: str, product: ProductTarget, rng: random.Random)
         request = wire.build(scenario.operation, resolver.resolve(scenario.steps[0].request), {})
     except MissingData:
         return scenario, None
-    mark_request(request, scenario.operation, scenario, product)  # as the run does
+    mark_request(request, scenario.operation, scenario.steps[0], product,  # as the run does
+                 scenario.adds_no_field)
     return scenario, request
 
 

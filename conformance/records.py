@@ -108,12 +108,15 @@ def marked(value: str, marker: str, limit: int | None) -> str | None:
 
 def mark(operation: str, body: Any, marker: str | None, *,
          breached: Collection[str] = (), judged: Collection[str] = (),
-         add: str | None = None) -> Any:
+         add: str | None = None, keep_place: bool = False) -> Any:
     """A copy of the body (a JSON value, also of an XML body) with the marker in one free-text
     field of each holder (`MARKER_FIELDS`), where the body has a string there: never in a place
     a breach lies at or below (`breached`, JSON paths) or in a field named in `judged`. `add`:
     an item without such a string gets an `ADDED_FIELDS` field holding the marker where the
-    field is "absent", or "absent-or-null" (a generated case's null is no choice of the case)."""
+    field is "absent", or "absent-or-null" (a generated case's null is no choice of the case).
+    `keep_place`: the marker goes only where a body judging no field would carry it, and a
+    holder whose place is judged gets none (a call that must leave a stored record as it is
+    changes no other field than the one it tests)."""
     if not marker or operation not in MARKER_FIELDS:
         return body
     body = copy.deepcopy(body)
@@ -124,9 +127,11 @@ def mark(operation: str, body: Any, marker: str | None, *,
             done = False
             for field in fields:
                 if not isinstance(value.get(field), str) or _under_test(
-                        path, field, breached, judged):
+                        path, field, breached, () if keep_place else judged):
                     continue
                 text = marked(value[field], marker, max_length(operation, field))
+                if text is not None and keep_place and field in judged:
+                    break  # its place is the field under test: no marker in this holder
                 if text is not None:
                     value[field] = text
                     done = True

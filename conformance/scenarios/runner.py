@@ -32,23 +32,22 @@ def _default_send() -> Send:
     return send
 
 
-def mark_request(request: wire.WireRequest, operation: str, scenario: Scenario,
-                 product: Any) -> None:
+def mark_request(request: wire.WireRequest, operation: str, step: Step, product: Any,
+                 adds_no_field: bool = False) -> None:
     """The run marker (the product's transport's) in a free-text field of a JSON or XML body
-    (`records.mark`), never in a field a step of the scenario needs a fresh value of, so the
-    marker sits in the same field in every step: a step judging fields kept (a locked event,
-    an approved agreement) then sends the other fields exactly as stored. An event or POR item
+    (`records.mark`). In a step judging fields kept (a locked event, an approved agreement) it
+    goes only where the scenario's other steps put it, and not at all when that is a field the
+    step changes: the call then changes nothing but the fields it tests. An event or POR item
     without a free-text field gets one, except in a body sent as written (a documented example,
-    a case about fields left out: `Scenario.adds_no_field`) and in a scenario judging fields
-    kept (a field added there would be one more protected field changed)."""
+    a case about fields left out: `Scenario.adds_no_field`) and in a step judging fields kept
+    (a field added there would be one more protected field changed)."""
     if request.is_json or request.xml_root:
         transport = getattr(product, "transport", None)
-        fresh = [e for step in scenario.steps for e in step.expect
-                 if e.judge in FRESH_VALUE_JUDGES]
+        fresh = [e for e in step.expect if e.judge in FRESH_VALUE_JUDGES]
         judged = {f for e in fresh for f in e.args.get("fields") or ()}
-        add = None if scenario.adds_no_field or fresh else "absent"
+        add = None if adds_no_field or fresh else "absent"
         request.with_body(mark(operation, request.body, getattr(transport, "marker", None),
-                               judged=judged, add=add))
+                               judged=judged, add=add, keep_place=bool(fresh)))
 
 
 def missing_need(scenario: Scenario, product: Any) -> str | None:
@@ -118,7 +117,8 @@ class _Run:
         params = self.resolver.resolve(wire.path_params(step.request)) \
             if self.scenario.product == "smat" else {}
         request = wire.build(self.scenario.operation, resolved, params)
-        mark_request(request, self.scenario.operation, self.scenario, self.product)
+        mark_request(request, self.scenario.operation, step, self.product,
+                     self.scenario.adds_no_field)
         for event in sent_events(request.body) if request.is_json else []:
             seen = self.events_seen.get(history_key(event))
             if "PpeId" not in event and seen and seen.get("PpeId") is not None:

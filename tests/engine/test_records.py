@@ -1,13 +1,12 @@
 """What a run wrote, read from the requests a target accepted (JSON and XML PO bodies alike), and
 the run marker it carries."""
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from conformance.records import mark, records_of, request_body, written_by
-from conformance.scenarios.model import Expectation, Scenario, Step
+from conformance.scenarios.model import Expectation, Step
 from conformance.scenarios.runner import mark_request
 from conformance.scenarios.wire import WireRequest, to_xml
 from conformance.suite import written
@@ -120,11 +119,6 @@ def test_no_field_is_added_where_it_would_change_what_the_call_tests():
         "PPE": [_event(Description=long, ShortDesc=MARKER)]}
 
 
-def _scenario(*steps: Step, documented: bool = False) -> Scenario:
-    return Scenario("s", "t", PPE, "smat", ("SMAT-UPSERT",), "smoke", Path("s.yaml"),
-                    documented_example=documented, steps=steps)
-
-
 def _step(judge: str, fields: tuple[str, ...] = ("OrderSeq",)) -> Step:
     return Step("one", {}, (Expectation(judge, ("SMAT-UPSERT",), {"fields": list(fields)}),))
 
@@ -140,21 +134,26 @@ PRODUCT = SimpleNamespace(transport=SimpleNamespace(marker=MARKER))
 def test_a_scenario_step_gets_a_field_added_unless_its_point_is_the_body(documented, judge,
                                                                          added):
     request = WireRequest("POST", "/x", body={"PPE": [_event()]})
-    mark_request(request, PPE, _scenario(_step(judge), documented=documented), PRODUCT)
+    mark_request(request, PPE, _step(judge), PRODUCT, documented)
     assert ("ShortDesc" in request.body["PPE"][0]) is added
 
 
 def test_the_marker_sits_in_the_same_field_in_every_step_of_a_scenario():
     """A locked event created with ShortDesc "Before", then sent with ShortDesc "After": the
-    marker goes to Description in both steps, so the second changes ShortDesc alone (a fresh
-    review found it moved to Description there, and Description's refusal hid ShortDesc's)."""
-    scenario = _scenario(_step("accepted"), _step("cannot_update", ("ShortDesc",)))
+    second call changes ShortDesc alone (a fresh review found the marker moved to Description
+    there, and Description's refusal hid ShortDesc's)."""
     bodies = []
-    for short in ("Before", "After"):
+    for short, step in (("Before", _step("accepted")),
+                        ("After", _step("cannot_update", ("ShortDesc",)))):
         body = {"PPE": [_event(ShortDesc=short, Description="d")]}
         request = WireRequest("POST", "/x", body=body)
-        mark_request(request, PPE, scenario, PRODUCT)
+        mark_request(request, PPE, step, PRODUCT)
         bodies.append(request.body["PPE"][0])
-    assert [b["ShortDesc"] for b in bodies] == ["Before", "After"]
-    assert bodies[0]["Description"] == bodies[1]["Description"]
-    assert bodies[0]["Description"].startswith(MARKER)
+    # created with the marker in ShortDesc; the change sends ShortDesc fresh and the marker
+    # nowhere else (Description as stored)
+    assert [b["ShortDesc"] for b in bodies] == [f"{MARKER} Before", "After"]
+    assert bodies[0]["Description"] == bodies[1]["Description"] == "d"
+    other = {"PPE": [_event(ShortDesc="Before", Description="d")]}  # Description under test
+    request = WireRequest("POST", "/x", body=other)
+    mark_request(request, PPE, _step("cannot_update", ("Description",)), PRODUCT)
+    assert request.body["PPE"][0]["ShortDesc"] == f"{MARKER} Before"  # where step one put it

@@ -174,11 +174,10 @@ def test_an_xml_body_carries_the_run_marker_like_a_json_one():
 def test_a_field_a_step_checks_is_kept_gets_its_fresh_value_not_the_marker():
     """Locking an event, then changing ShortDesc: the change must be sent as "After", or the
     marker (the same in both steps) would make "ShortDesc kept" hold whatever the target did;
-    and the marker sits in Description in both steps, so only ShortDesc changes."""
+    and the marker goes nowhere else, so only ShortDesc changes."""
     send = FakeSend([lambda kw: response(200, {"@odata.context": "$metadata#x",
                                                "value": kw["json_body"]["PPE"]})])
     run("ppe-locked-event-keeps-its-short-desc", marked_target("smat", SMAT_DATA), send)
     first, second = (call["json_body"]["PPE"][0] for call in send.calls)
-    assert (first["ShortDesc"], second["ShortDesc"]) == ("Before", "After")
-    assert first["Description"] == second["Description"]
-    assert first["Description"].startswith(MARKER)  # the event created is marked
+    assert (first["ShortDesc"], second["ShortDesc"]) == (f"{MARKER} Before", "After")
+    assert first["Description"] == second["Description"]  # unmarked, as stored
