@@ -336,7 +336,10 @@ def _demo_credentials_for(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # no URL: the target file's check says so, with the fix
+        return False
     if host == "localhost":
         return True
     try:

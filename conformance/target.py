@@ -134,6 +134,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         ) from None
     except OSError as error:
         raise UsageError(f"{path}: cannot be read ({error.strerror}) — check the path") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: is not UTF-8 text (TOML files are UTF-8) — give a target file"
+                         " written as text") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

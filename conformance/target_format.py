@@ -7,6 +7,7 @@ that names the file, the key and the fix at the first problem. The data keys of 
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,31 @@ def _fits(kind: str, value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 § 5.6.2 token
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _url_parts(url: str):
+    """(urlsplit parts, None), or (None, the problem) for a URL urllib cannot take apart (an
+    unclosed IPv6 bracket, a port out of range or not a number, white space)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises for a port out of range or not a number
+    except ValueError as error:
+        return None, f"is no URL ({error})"
+    if any(c.isspace() for c in url):
+        return None, "is no URL (it holds white space)"
+    return parts, None
+
+
 class TableReader:
     """Reads the tables of one target file; every error names this file."""
 
@@ -197,6 +223,10 @@ class TableReader:
 
     def env(self, table: Mapping, key: str, where: str) -> str:
         var = self.string(table, key, where, "the name of an environment variable")
+        if not _ENV_NAME.fullmatch(var):  # not shown: a secret pasted here is the usual cause
+            raise self.fail(where, key, "is not an environment variable name",
+                            "name the variable that holds the value (e.g. VENDOR_TOKEN),"
+                            " never the value itself")
         if not os.environ.get(var):
             self.unset.append((f"{where} {key}", var))
         return var
@@ -253,6 +283,7 @@ class TableReader:
         )
         for name in headers:
             self.string(headers, name, f"{where} headers", "a string")
+            self._header(name, headers[name], where)
         verify, cert = self._tls(table, where)
         auths = {"none": schemes.CredentialsAuth(())}
         normal = self._auth(table, product, "auth", verify, timeout) or []
@@ -294,20 +325,36 @@ class TableReader:
             raise self.fail(where, "max_requests", f"got {budget}", "set a positive integer")
         return ProductTransport(product, rate=rate, max_requests=budget)
 
+    def _header(self, name: str, value: str, where: str) -> None:
+        """A header HTTP can carry (RFC 9110 § 5.1, 5.5): a token name, a Latin-1 value without
+        line breaks; the value is never shown (it may be a secret)."""
+        if not _TOKEN.fullmatch(name):
+            raise self.fail(f"{where[:-1]}.headers]", repr(name), "is no header name",
+                            "use letters, digits and - only")
+        if "\r" in value or "\n" in value or not value.isprintable() or not _latin1(value):
+            raise self.fail(f"{where[:-1]}.headers]", name,
+                            "has a value HTTP cannot carry (a line break, a control or"
+                            " non-Latin-1 character)", "write it on one line in ASCII")
+
     def _base_url(self, table: Mapping, where: str, fill: str | None) -> str:
         fix = "the target's URL (scheme, host, optional path prefix)"
         url = self.value(table, "base_url", where, "str", fix, required=False) or fill or ""
         if not url:
             raise self.fail(where, "base_url", "empty", f"set it to {fix} or pass --base-url")
-        parts = urlsplit(url)
-        problem = None
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        parts, problem = _url_parts(url)
+        if parts is None:
+            pass
+        elif parts.username or parts.password:
+            problem = "carries a user name or password"
+        elif parts.scheme not in ("http", "https") or not parts.netloc:
             problem = f"{url!r} is not an http(s) URL"
         elif parts.query or parts.fragment:
             problem = f"{url!r} has a {'query string' if parts.query else 'fragment'}"
         if problem:
             fix = "write it as https://host[:port][/prefix]"
-            if url == fill and not table.get("base_url"):
+            if parts is not None and (parts.username or parts.password):
+                fix = "remove it: give credentials in the [PRODUCT.auth] table"
+            if fill and not table.get("base_url"):
                 raise UsageError(f"--base-url: {problem} — {fix}")
             raise self.fail(where, "base_url", problem, fix)
         return url.rstrip("/")
@@ -399,6 +446,9 @@ class TableReader:
 
     def _token_url(self, entry: Mapping, where: str) -> str:
         url = self.string(entry, "token_url", where, "the OAuth token endpoint URL")
+        parts, problem = _url_parts(url)
+        if parts is None:
+            raise self.fail(where, "token_url", problem, "give the URL")
         if urlsplit(url).scheme not in ("http", "https"):
             raise self.fail(where, "token_url", f"{url!r} is not an http(s) URL", "give the URL")
         return url

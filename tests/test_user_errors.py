@@ -44,6 +44,9 @@ def test_mock_port_in_use_is_one_line_not_a_traceback(capsys):
         (["--report-dir", "{bad_toml}"], "is a file — name a directory"),
         (["--waivers", "{other_target}"], "the waivers are for target 'acme'"),
         (["--base-url", "http://127.0.0.1:8080/?tenant=1"], "has a query string"),
+        (["--base-url", "http://[::1"], "--base-url: is no URL (Invalid IPv6 URL)"),
+        (["--base-url", "http://u:Hunter2pw@127.0.0.1:9"], "--base-url: carries a user name or"),
+        (["--waivers", "{binary}"], "is not UTF-8 text"),
         (["--concurrency", "0"], "--concurrency 0: out of range — give 1"),
         (["--max-requests", "0"], "--max-requests 0: give a number of requests, 1 or more"),
         (["-n", "-1"], "-n -1: give a number of workers, 1 or more, or auto"),
@@ -58,10 +61,14 @@ def test_run_options_are_refused_before_a_mock_starts(argv, message, tmp_path, c
     bad_toml.write_text("x = [")
     other_target = tmp_path / "acme.waivers.toml"
     other_target.write_text('target = "acme"\n')
-    argv = [arg.format(bad_toml=bad_toml, other_target=other_target) for arg in argv]
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    argv = [arg.format(bad_toml=bad_toml, other_target=other_target, binary=binary)
+            for arg in argv]
     assert main(["run", *argv]) == 2
     out, err = capsys.readouterr()
     assert message in err and len(err.strip().splitlines()) == 1
+    assert "Hunter2pw" not in out + err
     assert "certifying" not in out
 
 

@@ -92,6 +92,9 @@ def load(path: Path, rule_ids: Iterable[str], target_name: str | None = None) ->
         ) from None
     except OSError as error:
         raise UsageError(f"{path}: cannot be read ({error.strerror}) — check the path") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: is not UTF-8 text (TOML files are UTF-8) — give the waiver"
+                         " file written as text") from None
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: not valid TOML ({error}) — fix the syntax there") from None
     for key in document:
