@@ -196,11 +196,17 @@ def _mock_target_file(args: argparse.Namespace) -> str:
     return str(mock_target(args.mock_variant or "reference")[0])
 
 
+REPORT_FILES = ("summary.json", "junit.xml", "report.html", "written.json")
+
 def main(args: argparse.Namespace) -> int:
     try:
         return _main(args)
     except UsageError as error:
-        if args.report_dir:  # CI publishes the directory it named: it holds the cause too
+        # CI publishes the directory it named: it holds the cause too, unless it holds an
+        # earlier run's reports (a baseline, say): bad input changes nothing
+        earlier = args.report_dir and any(
+            (Path(args.report_dir) / name).exists() for name in REPORT_FILES)
+        if args.report_dir and not earlier:
             _refused_reports(args, f"usage error: {error}", EXIT_USAGE,
                              "not run: the run was refused (usage error, see suite_errors)")
         raise

@@ -96,3 +96,20 @@ def test_a_malformed_option_is_one_line_naming_the_help(argv, capsys):
     assert stopped.value.code == 2
     _, err = capsys.readouterr()
     assert len(err.strip().splitlines()) == 1 and "--help" in err and "usage:" not in err
+
+
+def test_a_refused_run_writes_its_cause_into_a_new_report_dir_only(tmp_path, capsys):
+    """CI publishes the folder it named, so a refused run leaves its cause there; a folder
+    holding an earlier run's reports (a baseline, say) is left exactly as it was (a fresh
+    review saw an accepted report overwritten by a mistyped option)."""
+    earlier = tmp_path / "accepted"
+    earlier.mkdir()
+    (earlier / "summary.json").write_text('{"verdict": "conformant"}')
+    assert main(["run", "--report-dir", str(earlier), "--rate-limit", "0"]) == 2
+    assert sorted(p.name for p in earlier.iterdir()) == ["summary.json"]
+    assert (earlier / "summary.json").read_text() == '{"verdict": "conformant"}'
+    fresh = tmp_path / "fresh"
+    assert main(["run", "--report-dir", str(fresh), "--rate-limit", "0"]) == 2
+    assert "usage error: --rate-limit '0'" in (fresh / "summary.json").read_text()
+    assert {p.name for p in fresh.iterdir()} == {"summary.json", "junit.xml", "report.html"}
+    capsys.readouterr()
