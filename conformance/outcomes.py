@@ -56,6 +56,10 @@ class Exchange:
     sent_at: str | None = None  # when the request was sent, UTC ISO 8601 with milliseconds
 
 
+# failures of a rule whose request and answer the reports show in full; the rest are counted
+EVIDENCE_PER_RULE = 3
+
+
 @dataclass
 class Outcome:
     rule_id: str

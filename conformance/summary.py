@@ -16,7 +16,7 @@ from conformance import __version__
 from conformance.catalog import PRODUCT_OF_OPERATION, PRODUCTS
 from conformance.contract_files import specs_dir
 from conformance.errors import EXIT_USAGE  # a pre-flight setup problem exits as a usage error
-from conformance.outcomes import Outcome
+from conformance.outcomes import EVIDENCE_PER_RULE, Outcome
 from conformance.report import baseline as baseline_diff
 from conformance.report import terminal
 from conformance.verdict import (
@@ -36,7 +36,6 @@ SCHEMA_VERSION = 1
 # the pre-flight, collecting)
 INTERRUPTED_BEFORE = "interrupted before the run started: nothing was sent"
 INTERRUPTED_STARTING = "interrupted while the run was starting, before its first item"
-_EVIDENCE_PER_RULE = 3
 _LATER_BODY_CHARS = 1000  # body characters kept in a rule's second and third failure
 
 
@@ -112,7 +111,7 @@ def _rule_entry(result: RuleResult) -> dict:
                 "case_id": o.case_id,
                 "exchanges": [_bounded(vars(e), full=n == 0) for e in o.exchanges],
             }
-            for n, o in enumerate(result.failures[:_EVIDENCE_PER_RULE])
+            for n, o in enumerate(result.failures[:EVIDENCE_PER_RULE])
         ]
         entry["failure_count"] = len(result.failures)
     return entry

@@ -26,11 +26,12 @@ items one by one (a worker sees its items one at a time) and pools its generated
 
 import random
 import threading
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from conformance import fuzz
-from conformance.outcomes import Outcome
+from conformance.outcomes import EVIDENCE_PER_RULE, Outcome
 from conformance.scenarios.records import case_record_keys, groups, record_keys
 
 
@@ -156,11 +157,18 @@ def _settle(result: Future, send: Callable, *args) -> None:
 
 
 class CaseBatch:
-    """The generated cases of one item: sent through the pool as they come, judged in order."""
+    """The generated cases of one item: sent through the pool as they come, judged in order.
+
+    A case is judged as soon as it and every case before it have their answers, and its
+    answer is let go then: memory holds the cases in flight, not every answer of the item (a
+    target answering 1 MiB bodies grew a run to 2.6 GB). Evidence is kept for the first
+    `EVIDENCE_PER_RULE` failures of each rule and check; later ones are counted, not kept."""
 
     def __init__(self, sender: Sender, product, seed: int):
         self.sender, self.product, self.seed = sender, product, seed
-        self._sent: list[tuple[object, list | None, Future]] = []
+        self._sent: deque[tuple[object, list | None, Future]] = deque()
+        self._outcomes: list[Outcome] = []
+        self._evidence: Counter[tuple[str, str]] = Counter()
 
     def add(self, case) -> None:
         breaches = fuzz.prepare_case(case, self.product, self.seed)
@@ -168,11 +176,21 @@ class CaseBatch:
         keys = case_record_keys(operation, case.body)
         future = self.sender.submit(keys, fuzz.send_case, case, self.product)
         self._sent.append((case, breaches, future))
+        self._judge(wait=False)
 
     def judged(self) -> list[Outcome]:
         """Every case's outcomes in generation order (waits for the answers)."""
-        outcomes: list[Outcome] = []
-        sent, self._sent = self._sent, []
-        for case, breaches, future in sent:
-            outcomes += fuzz.judge_case(case, self.product, future.result(), breaches)
+        self._judge(wait=True)
+        outcomes, self._outcomes = self._outcomes, []
         return outcomes
+
+    def _judge(self, wait: bool) -> None:
+        while self._sent and (wait or self._sent[0][2].done()):
+            case, breaches, future = self._sent.popleft()
+            for outcome in fuzz.judge_case(case, self.product, future.result(), breaches):
+                if outcome.exchanges:
+                    key = (outcome.rule_id, outcome.source_id)
+                    self._evidence[key] += 1
+                    if self._evidence[key] > EVIDENCE_PER_RULE:
+                        outcome.exchanges = []
+                self._outcomes.append(outcome)
