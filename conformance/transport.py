@@ -58,6 +58,10 @@ except ImportError:  # Windows
     import msvcrt
 
 BODY_BOUND = 1024 * 1024  # bytes of a body kept for judging; the rest is not read
+# characters of an accepted write's answer kept until written.json: its GEP errorDetails keys
+# and PO processStatus (`records.written_by`) fit many times over; one that does not read is
+# taken as writing every record its request names (over-reporting, never hiding, a write)
+WRITE_ANSWER_CHARS = 64 * 1024
 DEFAULT_RETRY_AFTER_MAX = 30.0  # seconds waited per request, in total, for 429/503 Retry-After
 NO_RETRY_AFTER_WAIT = 1.0  # seconds waited on a 429 that names no Retry-After
 STOP_AFTER_UNANSWERED = 3  # unanswered requests in a row (each sent twice) stop a product
@@ -415,7 +419,7 @@ class ProductTransport:
         writes = request.method in ("POST", "PUT", "PATCH", "DELETE")
         if writes and 200 <= response.status_code < 300:
             entry = {"method": request.method, "url": request.url, "body": _text(request.body),
-                     "answer": response.text[:BODY_BOUND] if response.content else ""}
+                     "answer": response.text[:WRITE_ANSWER_CHARS] if response.content else ""}
             with self._lock:
                 self.writes.append(entry)
 

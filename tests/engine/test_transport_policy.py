@@ -251,3 +251,20 @@ def test_a_request_over_one_budget_takes_nothing_from_the_other(serve, write_tar
         send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})
     ledger = target.products["po"].transport.ledger
     assert len(server.requests) == 1 and ledger.used() == 1 and ledger.used("po") == 1
+
+
+def test_an_accepted_write_keeps_a_bounded_part_of_its_answer():
+    """written.json needs a write's answer only for its GEP errorDetails keys and PO
+    processStatus: a 2 MB answer is not held whole until the run ends (a fresh review's run
+    against such a target peaked at 1.6 GB)."""
+    import requests
+
+    from conformance.transport import WRITE_ANSWER_CHARS, ProductTransport
+
+    transport = ProductTransport("po")
+    request = requests.Request("POST", "http://127.0.0.1:1/x", data=b"{}").prepare()
+    response = requests.Response()
+    response.status_code, response._content = 200, b"x" * (2 * 1024 * 1024)
+    transport.accepted(request, response)
+    _, writes = transport.drain()
+    assert len(writes[0]["answer"]) == WRITE_ANSWER_CHARS < 2 * 1024 * 1024
