@@ -29,6 +29,12 @@ class TransportFailure(StrEnum):
     OTHER = "other"
 
 
+# in the message of the unanswered request at which the transport stopped a product
+# (`transport.STOP_AFTER_UNANSWERED` in a row), and of every request not sent to it afterwards:
+# how `verdict.settle_answers` tells a product that stopped answering from a sporadic silence
+STOPPED_ANSWERING = "stopped answering at request"
+
+
 class SourceKind(StrEnum):
     SCENARIO = "scenario"  # a scripted scenario from specs/scenarios
     CHECK = "check"  # a judge on a generated (schemathesis) case

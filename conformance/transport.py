@@ -15,7 +15,10 @@ per request and per product (`ProductTransport`, thread-safe: items may run conc
 - redirects are never followed: a 3xx is the answer (RFC 9110 § 15.4 lets a client choose);
 - a request with no answer (read timeout, reset, connection closed) is sent once more;
 - 429, and 503 with Retry-After (RFC 9110 § 10.2.3, RFC 6585 § 4), are waited out up to a bound
-  per request (`--retry-after-max`, default 30 s), then `RateLimited`;
+  per request (`--retry-after-max`, default 30 s), then `RateLimited`; the wait holds every
+  request to that product, whichever thread or process sends it (`RunLedger.hold`), not only
+  the one answered 429; a single Retry-After beyond the bound stops the product
+  (`RateLimited` from that request on): it is not to be sent to for longer than the run waits;
 - bodies are read up to `BODY_BOUND` bytes (kept for judging); the rest is never read;
 - the whole answer (status line, headers, body up to the bound) must have arrived within
   `WHOLE_ANSWER_FACTOR` times the read timeout of the request leaving (`Deadlines`): an answer
@@ -49,7 +52,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from conformance.errors import UsageError
-from conformance.outcomes import TransportFailure
+from conformance.outcomes import STOPPED_ANSWERING, TransportFailure
 
 try:
     import fcntl
@@ -269,10 +272,30 @@ class RunLedger:
         def change(state: dict) -> float:
             mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
             now = time.monotonic()
-            if now < mine["next"]:
-                return mine["next"] - now
+            free = max(mine["next"], mine.get("held", 0.0))
+            if now < free:
+                return free - now
             mine["next"] = now + interval
             return 0.0
+
+        return self._update(change)
+
+    def hold(self, product: str, seconds: float) -> None:
+        """The product asked to be left alone (429/503 Retry-After) for `seconds` from now: no
+        request of the run leaves for it before then (`slot`, `held`)."""
+
+        def change(state: dict) -> None:
+            mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
+            mine["held"] = max(mine.get("held", 0.0), time.monotonic() + seconds)
+
+        self._update(change)
+
+    def held(self, product: str) -> float:
+        """Seconds the product is still held (`hold`), 0.0 when not."""
+
+        def change(state: dict) -> float:
+            mine = state["products"].get(product) or {}
+            return max(0.0, mine.get("held", 0.0) - time.monotonic())
 
         return self._update(change)
 
@@ -392,9 +415,17 @@ class ProductTransport:
         """Wait for the product's pacing slot and take it (`RunLedger.slot`); called on the
         connection the request goes out on, once it is connected: opening a connection
         after the slot would make this request arrive late and the next one early."""
-        if self.interval:
-            while (pause := self.ledger.slot(self.product, self.interval)) > 0:
-                time.sleep(pause)
+        while (pause := self.ledger.slot(self.product, self.interval or 0.0)) > 0:
+            time.sleep(pause)
+
+    def wait_held(self) -> None:
+        """Before a request opens its connection: wait out a Retry-After the product gave to
+        any request of the run (`RunLedger.hold`)."""
+        while (pause := self.ledger.held(self.product)) > 0:
+            time.sleep(pause)
+
+    def hold(self, seconds: float) -> None:
+        self.ledger.hold(self.product, seconds)
 
     def left(self) -> None:
         """The paced request's bytes are written: the next slot is 1/rate from now at the
@@ -427,14 +458,31 @@ class ProductTransport:
         with self._lock:
             self.unanswered_in_row = 0
 
-    def unanswered(self, number: int, message: str) -> None:
+    def unanswered(self, number: int, message: str) -> str | None:
+        """Count a request left unanswered; when it is the one that stops the product, what to
+        add to its message (naming the stop)."""
         with self._lock:
             self.unanswered_in_row += 1
             if self.unanswered_in_row >= STOP_AFTER_UNANSWERED and self.stopped is None:
                 self.stopped = StoppedAnswering(
-                    f"{NOT_SENT}[{self.product}] stopped answering at request {number}"
+                    f"{NOT_SENT}[{self.product}] {STOPPED_ANSWERING} {number}"
                     f" ({STOP_AFTER_UNANSWERED} in a row: {message})"
                 )
+                return (f"; [{self.product}] {STOPPED_ANSWERING} {number}"
+                        f" ({STOP_AFTER_UNANSWERED} in a row): nothing more is sent to it")
+            return None
+
+    def rate_stop(self, number: int, pause: float, status: int) -> RateLimited:
+        """A Retry-After longer than the run waits (`--retry-after-max`): the product is not
+        sent to any more, from this request on."""
+        with self._lock:
+            if self.stopped is None:
+                self.stopped = RateLimited(
+                    f"rate limited (HTTP {status}): asked to wait {pause:.0f} s, more than"
+                    f" --retry-after-max {self.retry_after_max:g} s: no more requests sent to"
+                    f" [{self.product}] from request {number} on"
+                )
+            return RateLimited(self.stopped.message)
 
     def credentials_refused(self, number: int) -> CredentialsRejected:
         with self._lock:
@@ -721,6 +769,7 @@ class PolicyAdapter(BoundedAdapter):
         waited = 0.0
         resent_unanswered = False
         while True:
+            self.transport.wait_held()
             number = self.transport.admit(request)
             request.conformance_number = number  # type: ignore[attr-defined]
             try:
@@ -733,15 +782,20 @@ class PolicyAdapter(BoundedAdapter):
                 if kind == TransportFailure.NO_ANSWER and not resent_unanswered:
                     resent_unanswered = True
                     continue
-                self.transport.unanswered(number, message)
+                stop = self.transport.unanswered(number, message) or ""
                 if kind == TransportFailure.NO_ANSWER:
-                    raise Unanswered(f"{message}, also when sent once more",
+                    raise Unanswered(f"{message}, also when sent once more{stop}",
                                      request=request) from None
                 raise
             self.transport.answered()
             pause = _retry_after(response)
             if pause is None:
                 return response
+            if pause > self.transport.retry_after_max and "Retry-After" in response.headers:
+                response.close()
+                raise self.transport.rate_stop(number, pause, response.status_code)
+            # every request to the product waits, not only this one
+            self.transport.hold(pause)
             if waited + pause > self.transport.retry_after_max:
                 response.close()
                 said = response.headers.get("Retry-After")

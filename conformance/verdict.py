@@ -9,8 +9,9 @@ budget kept back would have judged: that one is not tested, so it counts in the 
 MUST rules not tested" (and in `--require-all`'s exit 6). Transport failures never count as
 contract failures, and an inconclusive outcome is never outweighed by a passed one: it leaves the
 rule inconclusive. A product that could not be reached, or stopped answering mid-run, makes the run
-inconclusive; a request left unanswered by a product that answers the others fails that operation's
-"every request gets one of the documented answers" rule.
+inconclusive; a request left unanswered by a product that answers the others (a sporadic silence,
+not one of several in a row that stop it) fails that operation's "every request gets one of the
+documented answers" rule.
 """
 
 from collections import Counter
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from conformance.catalog import ANSWERED_RULE_OF_OPERATION, PRODUCT_OF_OPERATION, Rule
-from conformance.outcomes import Outcome, Status, TransportFailure
+from conformance.outcomes import STOPPED_ANSWERING, Outcome, Status, TransportFailure
 
 CONFORMANT, NON_CONFORMANT, INCONCLUSIVE = "conformant", "non-conformant", "inconclusive"
 EXIT_CODES = {CONFORMANT: 0, NON_CONFORMANT: 1, INCONCLUSIVE: 3}
@@ -179,8 +180,10 @@ def settle_answers(outcomes: Iterable[Outcome]) -> tuple[list[Outcome], dict[str
     """The outcomes with unanswered requests settled, and the products that stopped answering.
 
     The "every request gets one of the documented answers" rule fails a request left without an
-    answer (`TransportFailure.NO_ANSWER`) only on a product that answered others and never
-    refused a connection. A product refused from some point on (or that answered nothing) is
+    answer (`TransportFailure.NO_ANSWER`) only on a product that answered others, never
+    refused a connection and was not stopped by the transport for leaving requests unanswered
+    in a row (`STOPPED_ANSWERING`: hung, reset or trickled from some point on). A product
+    refused or stopped from some point on (or that answered nothing) is
     lost: returned as product -> "stopped answering at <UTC time>: N requests lost", and its
     unanswered requests become inconclusive (who dropped them cannot be told apart).
     """
@@ -196,7 +199,10 @@ def settle_answers(outcomes: Iterable[Outcome]) -> tuple[list[Outcome], dict[str
         answered = sum(o.status == Status.PASSED for o in answers)
         refused = [o for o in answers if _failure_of(o) == TransportFailure.REFUSED]
         unanswered = [o for o in answers if _failure_of(o) == TransportFailure.NO_ANSWER]
-        if not refused and (answered or not unanswered):
+        # the transport stopped it: requests unanswered in a row (hung, reset, trickled)
+        stopped = any(STOPPED_ANSWERING in (e.transport_error or "")
+                      for o in unanswered for e in o.exchanges)
+        if not refused and not stopped and (answered or not unanswered):
             continue
         count = len(refused) + len(unanswered)
         if answered:

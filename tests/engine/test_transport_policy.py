@@ -4,6 +4,7 @@ never exceeded, redirects not followed, Retry-After waited out to its bound, bou
 import itertools
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -131,15 +132,55 @@ def test_429_retry_after_is_waited_out_then_answered(serve, write_target):
     assert calls[1] - calls[0] >= 0.95
 
 
-def test_429_beyond_the_wait_bound_is_rate_limited(serve, write_target):
+def test_a_retry_after_beyond_the_wait_bound_stops_the_product(serve, write_target):
+    """Asked to wait longer than --retry-after-max (default 30 s): not waited, and nothing more
+    is sent to the product (it is not to be sent to for longer than the run waits)."""
     server = serve(lambda m, p, h, b: (503, {"Retry-After": "120"}, b""))
     target = po_target(write_target, server.url)
     started = time.monotonic()
-    response, exchange = send(target.products["po"], "POST", "/service/v1/po/modify",
-                              json_body={})
-    assert time.monotonic() - started < 2 and response is None
-    assert exchange.failure == "rate-limited"
-    assert exchange.transport_error.startswith("rate limited: HTTP 503 with Retry-After 120;")
+    for _ in range(3):
+        response, exchange = send(target.products["po"], "POST", "/service/v1/po/modify",
+                                  json_body={})
+        assert response is None and exchange.failure == "rate-limited"
+        assert exchange.transport_error == (
+            "rate limited (HTTP 503): asked to wait 120 s, more than --retry-after-max 30 s:"
+            " no more requests sent to [po] from request 1 on")
+    assert time.monotonic() - started < 2
+    assert len(server.requests) == 1
+
+
+def test_a_retry_after_holds_every_request_to_the_product(serve, write_target):
+    """One request answered 429 Retry-After 1: the others, sent meanwhile from other threads,
+    do not leave before the second has passed."""
+    arrived = []
+
+    def gateway(m, p, h, b):
+        arrived.append(time.monotonic())
+        if len(arrived) == 1:
+            time.sleep(0.2)  # the others are sent while this one is answered
+            return 429, {"Retry-After": "1"}, b""
+        return json_answer(200, {"ok": True})
+
+    target = po_target(write_target, serve(gateway).url)
+    product = target.products["po"]
+    first = threading.Thread(target=send, args=(product, "POST", "/service/v1/po/modify"),
+                             kwargs={"json_body": {}})
+    first.start()
+    while not arrived:
+        time.sleep(0.01)
+    time.sleep(0.3)  # the 429 has been answered
+    answered_429 = time.monotonic()
+    others = [threading.Thread(target=send, args=(product, "POST", "/service/v1/po/modify"),
+                               kwargs={"json_body": {}}) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(timeout=10)
+    assert len(arrived) == 5
+    # the 429 was answered at arrived[0] + 0.2 s; nothing arrived in the second after it
+    assert all(t >= arrived[0] + 0.2 + 0.95 for t in arrived[1:]), [
+        round(t - arrived[0], 2) for t in arrived]
+    assert answered_429 < arrived[0] + 1.0  # the others were sent inside the window
 
 
 def test_an_unanswered_request_is_sent_once_more(serve, write_target):

@@ -209,3 +209,22 @@ def test_an_input_rules_answer_check_is_not_its_breaking_side():
                                              passed))
     assert _on_breaking_side(op, Verdict(INPUT_JUDGE, "SMAT-INDICATORS-Y-OR-N", passed))
     assert _on_breaking_side(op, Verdict("odata_response", "SMAT-ODATA-RESPONSE", passed))
+
+
+def test_a_product_the_transport_stopped_for_silence_is_lost_and_the_run_inconclusive():
+    """Hung, reset or trickled from some point on: requests unanswered in a row stop the
+    product (the message of the one that stops it says so); lost, not the answer rule failed."""
+    stopping = _answer(Status.FAILED, TransportFailure.NO_ANSWER, "2026-01-01T00:00:03.500Z")
+    stopping.exchanges[0].transport_error = (
+        "no answer within 1 s (read timeout), also when sent once more; [po] stopped answering"
+        " at request 9 (3 in a row): nothing more is sent to it")
+    outcomes = [_answer(Status.PASSED)] * 5 + [
+        _answer(Status.FAILED, TransportFailure.NO_ANSWER, "2026-01-01T00:00:03.000Z"),
+        stopping]
+    settled, lost = settle_answers(outcomes)
+    assert lost == {"po": "stopped answering at 2026-01-01T00:00:03.000Z after 5 answered"
+                          " requests: 2 requests lost"}
+    assert Status.FAILED not in {o.status for o in settled}
+    results = judge_rules(RULES, [*all_passed(), *settled], {})
+    assert status_of(results, "PO-EVERY-REQUEST-ANSWERED").status == "inconclusive"
+    assert fold_verdict(results, lost) == INCONCLUSIVE

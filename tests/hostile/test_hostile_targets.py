@@ -135,6 +135,34 @@ def test_answers_trickled_mid_run_stop_the_product_in_bounded_time(tmp_path, hos
     assert "po" in document["unreachable"]  # "answered no request: 10 requests lost"
 
 
+@pytest.mark.parametrize("then", [Silent(), Reset(), Trickle(0.2)],
+                         ids=["hangs", "resets", "trickles"])
+def test_a_target_that_answers_a_while_then_stops_is_lost_not_failed(tmp_path, hostile,
+                                                                     upstream, target_file, then):
+    """Five requests answered, then every one hung, reset or trickled (mid-run, like a
+    connection refused mid-run): the product stopped answering, an environment problem. The run
+    is inconclusive naming it, no "every request answered" rule failed, in bounded time: three
+    unanswered in a row (each sent twice, each given at most 2 x timeout) per request in flight."""
+    concurrency = 2
+
+    def answers_a_while(server, request):
+        return Forward() if len(server.api_requests()) <= 5 else then
+
+    server = hostile(api(answers_a_while), upstream)
+    timeout = 0.5
+    done, wall = run(target_file(server.url, timeout), tmp_path, "--concurrency",
+                     str(concurrency))
+    document = check(done, wall, STARTUP + concurrency * 3 * 2 * 2 * timeout, tmp_path,
+                     verdict="inconclusive", cause="stopped answering at")
+    assert document["unreachable"]["po"].startswith("stopped answering at "), document[
+        "unreachable"]
+    assert "answered requests" in document["unreachable"]["po"]  # it had answered some
+    failed = [r["id"] for r in document["rules"] if r["status"] == "failed"]
+    assert not [rule for rule in failed if rule.endswith("-EVERY-REQUEST-ANSWERED")], failed
+    # after the fifth, three unanswered in a row (sent twice) and those already in flight
+    assert len(server.api_requests()) <= 5 + (3 + concurrency) * 2
+
+
 def test_slow_answers_just_under_the_timeout_are_answers(tmp_path, hostile, upstream,
                                                           target_file):
     server = hostile(api(Forward(delay=0.25)), upstream)
@@ -223,6 +251,62 @@ def test_429_that_never_relents_is_inconclusive_naming_the_rate_limit(tmp_path, 
     done, wall = run(target_file(server.url, 0.5), tmp_path, "--retry-after-max", "1")
     check(done, wall, STARTUP + 3 * 1.0, tmp_path, verdict="inconclusive",
           cause="rate limited: HTTP 429 with Retry-After 1")
+
+
+def test_a_retry_after_holds_every_request_to_the_product(tmp_path, hostile, upstream,
+                                                         target_file):
+    """The third request answered 429 Retry-After 2, under --concurrency 4, every other answer
+    0.3 s late (so that the other threads are mid-request when the 429 leaves, and send again
+    within the window unless held): nothing arrives at the product until the two seconds have
+    passed, whichever thread sends it. A request already leaving when the 429 is read may arrive
+    just after it (`in_flight`, milliseconds on loopback)."""
+    wait, in_flight = 2.0, 0.15
+    arrivals: list[float] = []
+    limited: list[float] = []
+
+    def one_429(server, request):
+        with server.lock:
+            arrivals.append(time.monotonic())
+            if len(arrivals) == 3:
+                limited.append(time.monotonic())
+                return Reply(429, {"Content-Type": "application/json",
+                                   "Retry-After": f"{wait:g}"},
+                             b'{"statusCode": 429, "message": "Rate limit is exceeded."}')
+        return Forward(delay=0.3)
+
+    server = hostile(api(one_429), upstream)
+    done, wall = run(target_file(server.url, 2), tmp_path, "--concurrency", "4")
+    check(done, wall, STARTUP + wait + 0.3 * len(arrivals), tmp_path, verdict="conformant",
+          cause=None)
+    assert limited, "the run sent fewer than 3 requests"
+    inside = [round(t - limited[0], 3) for t in arrivals
+              if limited[0] + in_flight < t < limited[0] + wait]
+    assert not inside, f"arrived inside the Retry-After window (s after the 429): {inside}"
+    after = [t for t in arrivals if t >= limited[0] + wait]
+    assert len(after) >= 4, [round(t - limited[0], 3) for t in arrivals]  # the run went on
+
+
+def test_a_retry_after_beyond_the_wait_bound_stops_the_product(tmp_path, hostile, upstream,
+                                                               target_file):
+    """Six requests answered, then every one 429 Retry-After 60, over the default
+    --retry-after-max 30: not waited, and nothing more sent to the product; its remaining rules
+    inconclusive, none failed, the run inconclusive (exit 3) naming the cause, quickly."""
+    concurrency = 2
+
+    def then_60(server, request):
+        if len(server.api_requests()) <= 6:
+            return Forward()
+        return Reply(429, {"Content-Type": "application/json", "Retry-After": "60"},
+                     b'{"statusCode": 429, "message": "Rate limit is exceeded."}')
+
+    server = hostile(api(then_60), upstream)
+    done, wall = run(target_file(server.url, 1), tmp_path, "--concurrency", str(concurrency))
+    document = check(done, wall, STARTUP, tmp_path, verdict="inconclusive",
+                     cause="asked to wait 60 s, more than --retry-after-max 30 s: no more"
+                           " requests sent to [po] from request ")
+    assert not [r["id"] for r in document["rules"] if r["status"] == "failed"]
+    # the first 429 stops the product; only requests already in flight arrive after it
+    assert len(server.api_requests()) <= 6 + concurrency
 
 
 def test_a_redirect_loop_is_an_answer_not_followed(tmp_path, hostile, target_file):
