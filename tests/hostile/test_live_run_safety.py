@@ -338,16 +338,21 @@ def test_a_dry_run_writes_no_verdict_and_leaves_reports_latest_alone(tmp_path):
             r'skipped="(\d+)"', text).group(1)
 
 
-def test_under_xdist_workers_share_one_budget_and_one_pace(tmp_path, hostile, upstream):
-    """-n 2: the budget is the run's (spent to the last request, never exceeded, whichever
-    worker sends) and the rate holds request by request, not on average in pairs."""
-    arrivals = []
+def _timed_front(hostile, upstream):
+    """A front forwarding to the mock that notes when each request arrived (monotonic s)."""
+    arrivals: list[float] = []
 
     def timed(server, request):
         arrivals.append(time.monotonic())
         return Forward()
 
-    counter = hostile(timed, upstream)
+    return hostile(timed, upstream), arrivals
+
+
+def test_under_xdist_workers_share_one_budget_and_one_pace(tmp_path, hostile, upstream):
+    """-n 2: the budget is the run's (spent to the last request, never exceeded, whichever
+    worker sends) and the rate holds request by request, not on average in pairs."""
+    counter, arrivals = _timed_front(hostile, upstream)
     done = conformance_run("--base-url", counter.url, "--api", "po", "--profile", "smoke",
                            "--max-requests", "10", "--rate-limit", "8/s", "-n", "2",
                            "--report-dir", str(tmp_path), env=ENV)
@@ -360,13 +365,7 @@ def test_under_xdist_workers_share_one_budget_and_one_pace(tmp_path, hostile, up
 def test_the_rate_limit_holds_in_every_window_of_one_second(tmp_path, hostile, upstream):
     """--rate-limit 5/s with requests in flight side by side: no two arrive less than 1/5 s
     apart, so no second of the target's clock ever counts a sixth (a strict gateway's view)."""
-    arrivals = []
-
-    def timed(server, request):
-        arrivals.append(time.monotonic())
-        return Forward()
-
-    counter = hostile(timed, upstream)
+    counter, arrivals = _timed_front(hostile, upstream)
     done = conformance_run("--base-url", counter.url, "--api", "po", "--profile", "smoke",
                            "--rate-limit", "5/s", "--concurrency", "4", "--seed", "3",
                            "--report-dir", str(tmp_path), env=ENV)
