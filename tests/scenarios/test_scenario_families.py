@@ -153,23 +153,15 @@ def test_a_row_value_omit_leaves_the_key_out_and_whole_tokens_keep_their_type():
                       {"x": 5, "y": "$omit", "k": "key"}) == {"a": 5, "key": "v 5"}
 
 
-def test_a_family_naming_a_missing_scenario_is_a_usage_error(tmp_path):
+@pytest.mark.parametrize(("key", "missing"), [("scenarios", "po-no-such-scenario"),
+                                              ("families", "po-no-such-positions")])
+def test_an_xml_twin_of_something_not_there_is_a_usage_error(tmp_path, key, missing):
     document = {"skeletons": copy.deepcopy(DOCUMENT["skeletons"]),
                 "families": [{"name": "broken", "kind": "xml_twin", "id": "po-xml-<<rest>>",
-                              "scenarios": ["po-no-such-scenario"]}]}
+                              key: [missing]}]}
     path = tmp_path / "families.yaml"
     path.write_text(yaml.safe_dump(document))
-    with pytest.raises(UsageError, match="po-no-such-scenario"):
-        generated_scenarios({}, path)
-
-
-def test_a_twin_of_a_family_that_is_not_there_is_a_usage_error(tmp_path):
-    document = {"skeletons": copy.deepcopy(DOCUMENT["skeletons"]),
-                "families": [{"name": "broken", "kind": "xml_twin", "id": "po-xml-<<rest>>",
-                              "families": ["po-no-such-positions"]}]}
-    path = tmp_path / "families.yaml"
-    path.write_text(yaml.safe_dump(document))
-    with pytest.raises(UsageError, match="po-no-such-positions"):
+    with pytest.raises(UsageError, match=missing):
         generated_scenarios({}, path)
 
 
