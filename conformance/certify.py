@@ -11,15 +11,16 @@ import contextlib
 import ipaddress
 import json
 import os
-import signal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from conformance import summary
 from conformance.contract_files import targets_dir
 from conformance.errors import EXIT_USAGE, UsageError
+from conformance.stopping import STOP, stop_on_signals
 from conformance.suite import options as run_options
 from conformance.suite import settings as run_settings
+from conformance.suite import written
 from conformance.verdict import EXIT_CODES, INCONCLUSIVE
 
 EXIT_INCONCLUSIVE = EXIT_CODES[INCONCLUSIVE]
@@ -105,7 +106,8 @@ def _run_pytest(
     if args.dry_run:  # the plan the run wrote; no verdict
         plan = report_dir / "dry-run.txt"
         if plan.is_file():
-            print(plan.read_text(encoding="utf-8"), end="")
+            print("\n".join(written.screen_plan(plan.read_text(encoding="utf-8"))))
+            print(f"conformance: the whole plan, every record touched listed: {plan}")
         return 0 if status == pytest.ExitCode.OK else EXIT_INCONCLUSIVE
     for line in summary.screen_lines(document):
         print(line)
@@ -266,17 +268,6 @@ def _refused_reports(args: argparse.Namespace, cause: str, exit_code: int, reaso
     return document
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM (`timeout`, a CI job cancelled) stops a run as Ctrl-C does: what ran is kept and
-    all three reports are written, instead of the process dying with nothing written."""
-
-    def terminated(signum, frame):
-        raise KeyboardInterrupt("SIGTERM")
-
-    with contextlib.suppress(ValueError):  # not the main thread: leave the handler alone
-        signal.signal(signal.SIGTERM, terminated)
-
-
 def _check_workers(value: str | None) -> None:
     """-n: a number of pytest-xdist workers, 1 or more, or `auto` (one per core)."""
     if value is not None and value != "auto" and not (value.isdigit() and int(value) >= 1):
@@ -284,7 +275,8 @@ def _check_workers(value: str | None) -> None:
 
 
 def _main(args: argparse.Namespace) -> int:
-    _stop_on_sigterm()
+    STOP.clear()  # a new run (tests run several in one process)
+    stop_on_signals()
     _check_workers(args.workers)
     run_settings.check_options(  # a wrong option is refused before a mock starts
         api=args.api,

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conformance.errors import UsageError
+from conformance.stopping import STOP, stop_on_signals
 
 OUTCOMES = pytest.StashKey[list]()
 _BATCH = pytest.StashKey[object]()  # the generated cases of a fuzz item (concurrency.CaseBatch)
@@ -84,6 +85,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     global _CONFIG
     _CONFIG = config
+    stop_on_signals()  # `pytest` run directly too: SIGTERM stops it as Ctrl-C does
     from conformance.suite import settings as run_settings
 
     _keep_hypothesis_files_out_of_the_working_directory()
@@ -210,6 +212,7 @@ def _draw_from_the_specs_only() -> None:
         providers._get_local_constants = providers.Constants  # an empty set of constants
 
 
+@pytest.hookimpl(tryfirst=True)  # before the terminal reporter formats the traceback
 def pytest_keyboard_interrupt(excinfo) -> None:
     """Ctrl-C (or SIGTERM), however early in the run: the verdict names it (`STOPPED`,
     summary.json `stopped`), so pytest's own block (a row of !, the frame that happened to run, a
@@ -220,6 +223,10 @@ def pytest_keyboard_interrupt(excinfo) -> None:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None and not config.option.fulltrace:
         reporter._report_keyboardinterrupt = lambda: None  # pytest has no option for it
+        # pytest formats the traceback all the same; a signal landing where Python 3.11 keeps
+        # no line number (tb_lineno None) broke that formatting, with a TypeError and no
+        # verdict: the frame pytest's session loop runs in is all it gets
+        excinfo.traceback = excinfo.traceback[:1]
     certification = config.pluginmanager.get_plugin("conformance-certification")
     if certification is not None:
         certification.interrupted = True
@@ -313,6 +320,16 @@ def conformance_cases(request: pytest.FixtureRequest, conformance_sender):
         item.stash[_BATCH].add(case)
 
     return add
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem):
+    """Between items, a stop asked for by a signal stops the run (`stopping.STOP`), though a
+    frame the interrupt landed in swallowed it."""
+    result = yield
+    if _RUN is not None:
+        STOP.check()
+    return result
 
 
 @pytest.hookimpl(wrapper=True)

@@ -261,6 +261,7 @@ def request_body(raw: bytes | str | None) -> Any:
     return _xml_value(root) if root is not None else None
 
 
+@cache
 def _route_patterns() -> dict[str, tuple[str, re.Pattern]]:
     from conformance.catalog import routes
 
@@ -278,5 +279,15 @@ def operation_of(method: str, url: str) -> str | None:
     path = urlsplit(url).path
     for operation, (verb, pattern) in _route_patterns().items():
         if verb == method.upper() and pattern.search(path):
+            return operation
+    return None
+
+
+def route_of(url: str) -> str | None:
+    """The documented operation whose path a request goes to, whatever its method (a generated
+    PUT or DELETE on a write path carries that operation's body), or None."""
+    path = urlsplit(url).path
+    for operation, (_, pattern) in _route_patterns().items():
+        if pattern.search(path):
             return operation
     return None

@@ -60,4 +60,11 @@ def warnings(product: str, data: Mapping[str, Any]) -> list[str]:
         if isinstance(approved, Mapping) and approved.get("po_id") == data.get("po_id"):
             found.append("smat.data.approved_po.po_id: the same PO as po_id, which must be open"
                          " — name the PO of an approved agreement")
+        unknown = data.get("unknown_po_id")
+        known = {data.get("po_id"), approved.get("po_id") if isinstance(approved, Mapping)
+                 else None} - {None}
+        if unknown is not None and unknown in known:
+            found.append("smat.data.unknown_po_id: a PO this file names as existing, so"
+                         " SMAT-UNKNOWN-PO-REJECTED cannot be tested — name a PO id the"
+                         " instance does not have")
     return found

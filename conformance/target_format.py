@@ -86,6 +86,8 @@ DATA_FIELDS: dict[str, dict[str, tuple[Any, bool, str]]] = {
         "discipline": ("str", True, "the discipline"),
         "language": ("str", True, 'the language, e.g. "English"'),
         "po_id": ("int", True, "the Smart Materials PO id (PohId)"),
+        "unknown_po_id": ("int", False, "a PO id (PohId) the instance does not have: one event"
+                          " is posted to it, which a correct target refuses"),
         "existing_event": (("table", _EVENT), True, "an event of po_id"),
         "locked_event": (("table", _EVENT), False, "an event of po_id stored with LockedInd = Y"),
         "approved_po": (

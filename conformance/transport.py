@@ -53,6 +53,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 
 from conformance.errors import UsageError
 from conformance.outcomes import STOPPED_ANSWERING, TransportFailure
+from conformance.stopping import STOP
 
 try:
     import fcntl
@@ -731,6 +732,7 @@ class BoundedAdapter(HTTPAdapter):
     def _send_whole(self, request, timeout, verify, cert, proxies) -> requests.Response:
         """One send, paced once its connection is open, its answer read (bounded) within the
         whole-answer deadline (none without a read timeout)."""
+        STOP.check()  # Ctrl-C or SIGTERM: nothing more leaves, wherever the first interrupt went
         read = _read_timeout(timeout)
         watch = DEADLINES.watch(WHOLE_ANSWER_FACTOR * read) if read else None
         _SENDING.watch, _SENDING.pace, _SENDING.left = watch, self._pace, self._left

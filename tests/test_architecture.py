@@ -23,6 +23,7 @@ LAYER_OF = {
     "redaction": "model",
     "transport": "model",
     "notation": "model",
+    "stopping": "model",
     "scenarios": "engine",
     "fuzz": "engine",
     "judges": "engine",

@@ -22,6 +22,7 @@ from conformance import preflight, summary
 from conformance.catalog import PRODUCTS, load_rules
 from conformance.outcomes import Outcome, SourceKind, Status
 from conformance.report import junit, standalone, waivers
+from conformance.stopping import STOP
 from conformance.suite import written
 from conformance.transport import share_ledger
 from conformance.verdict import (
@@ -257,7 +258,8 @@ class Certification:
             (self.run.report_dir / "dry-run.txt").write_text(plan, encoding="utf-8")
             return None
         self.written = written.write(self.run.report_dir / "written.json", self.run, self.writes)
-        if session.exitstatus == pytest.ExitCode.INTERRUPTED:
+        if session.exitstatus == pytest.ExitCode.INTERRUPTED or self.interrupted or (
+                STOP.requested()):
             # What ran is kept in every report, but it is no verdict on the whole target.
             self.stopped = "interrupted"
             self.stop_message = (

@@ -19,7 +19,14 @@ import textwrap
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from conformance.records import MARKER_FIELDS, operation_of, records_of, request_body, written_by
+from conformance.records import (
+    MARKER_FIELDS,
+    operation_of,
+    records_of,
+    request_body,
+    route_of,
+    written_by,
+)
 
 FIGURES = ("writes_accepted = calls_writing_records + calls_naming_no_record"
            " + calls_confirming_no_record; record_writes = the sum of records[].calls (a call"
@@ -37,6 +44,11 @@ def _records_of_write(write: dict) -> tuple[str, list[str], str | None]:
     kind of call it was: one of `_CALLS`)."""
     operation = operation_of(write["method"], write["url"])
     body = request_body(write.get("body"))
+    if operation is None and (route := route_of(write["url"])) is not None and body is not None:
+        # another method to a write path, accepted: it may have written what its body names
+        named = records_of(route, body, write["url"])
+        label = f"{route} (sent as {write['method']})"
+        return (label, named, None) if named else (label, [], "calls_naming_no_record")
     if operation is None:
         return "(not a documented operation)", [write["url"]], None
     if body is None:
@@ -133,26 +145,64 @@ def credential_lines(target) -> list[str]:
     return lines
 
 
+TOUCHED_ON_SCREEN = 12  # records listed per operation on screen; dry-run.txt lists them all
+_TOUCHED = "      records touched"
+
+
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")  # the ones a write is recorded for
+
+
+def _plan_group(entry: dict) -> tuple[str, str | None, str]:
+    """(the group a planned request is listed under, the operation whose body it carries, and
+    whether it writes: "writes", "may write" or "none")."""
+    operation = operation_of(entry["method"], entry["url"])
+    if operation is not None:
+        return operation, operation, "writes"
+    if entry.get("source") == "pre-flight":
+        return "pre-flight", None, "none"
+    route = route_of(entry["url"])
+    if route is None:
+        return "other (a path outside the documented routes)", None, "none"
+    unsafe = entry["method"].upper() in UNSAFE_METHODS  # RFC 9110 §9.2.1: the rest are safe
+    if unsafe and request_body(entry.get("body")) is not None:
+        return f"{route}'s path, other methods", route, "may write"
+    return f"{route}'s path, other methods", None, "none"
+
+
+_MAY_WRITE = ("      {n} may write: a {methods} with the operation's body writes only if the"
+              " target takes a method the document does not give this path for a write;"
+              " written.json names what it wrote")
+
+
 def plan_lines(planned: list[dict], max_requests: int | None = None,
                product_max: dict[str, int | None] | None = None,
                credentials: list[str] | None = None) -> list[str]:
     """The --dry-run listing: the credentials a real run would use (`credential_lines`), per
-    product and operation, scenarios by id, generated cases by count, whether the calls write,
-    the records they touch; then the total a real run with the same budgets sends
-    (`--max-requests`, a target file's `max_requests` per product) and what the budgets leave
-    out, not sent and so not tested."""
+    product and operation, scenarios by id, generated cases by count, whether the calls write
+    (a generated call with another method to a write path, sent with a body, may), every record
+    they touch (one per line; `screen_plan` shortens the list on screen); then the total a real
+    run with the same budgets sends (`--max-requests`, a target file's `max_requests` per
+    product) and what the budgets leave out, not sent and so not tested."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for entry in planned:
-        operation = operation_of(entry["method"], entry["url"]) or (
-            "pre-flight" if entry.get("source") == "pre-flight"
-            else "other (method or path outside the documented routes)")
-        groups[(entry["product"], operation)].append(entry)
+        groups[(entry["product"], _plan_group(entry)[0])].append(entry)
     lines = ["", "conformance: dry run — nothing was sent. The run would send:",
              *(credentials or [])]
-    for (product, operation), entries in sorted(groups.items()):
-        writes = operation_of(entries[0]["method"], entries[0]["url"]) is not None
-        lines.append(f"  [{product}] {operation}: {len(entries)} request(s)"
-                     + (", each writes when accepted" if writes else ", writes nothing"))
+    for (product, group), entries in sorted(groups.items()):
+        kinds = Counter(_plan_group(e)[2] for e in entries)
+        writes = ", each writes when accepted" if kinds["writes"] else (
+            "" if kinds["may write"] else ", writes nothing")
+        lines.append(f"  [{product}] {group}: {len(entries)} request(s){writes}")
+        if group.endswith("other methods"):
+            methods = Counter(e["method"].upper() for e in entries)
+            lines.append("      methods: " + ", ".join(f"{m} ({n})" for m, n in
+                                                        sorted(methods.items())))
+        if kinds["may write"]:
+            unsafe = sorted({e["method"].upper() for e in entries
+                             if _plan_group(e)[2] == "may write"})
+            lines += textwrap.wrap(_MAY_WRITE.format(n=kinds["may write"],
+                                                     methods="/".join(unsafe)),
+                                   100, subsequent_indent=" " * 8)
         scenarios = Counter(e["source"] for e in entries
                             if e.get("source") not in ("generated", "pre-flight", None))
         if scenarios:
@@ -163,17 +213,17 @@ def plan_lines(planned: list[dict], max_requests: int | None = None,
         if generated:
             lines.append(f"      generated cases: {generated}")
         preflight = sum(e.get("source") == "pre-flight" for e in entries)
-        if operation == "pre-flight":
+        if group == "pre-flight":
             lines.append("      " + ", ".join(sorted({f"{e['method']} {e['url']}"
                                                        for e in entries})))
         elif preflight:
             lines.append(f"      pre-flight: {preflight}")
-        touched = Counter(r for e in entries
+        touched = Counter(r for e in entries if (operation := _plan_group(e)[1])
                           for r in records_of(operation, request_body(e.get("body")), e["url"]))
         if touched:
-            listed = ", ".join(f"{r} ({n}x)" for r, n in touched.most_common(12))
-            more = f" and {len(touched) - 12} more" if len(touched) > 12 else ""
-            lines.append(f"      records touched: {listed}{more}")
+            accepted = ", if the target takes the method" if kinds["may write"] else ""
+            lines.append(f"{_TOUCHED} ({len(touched)}{accepted}):")
+            lines += [f"        {_printable(r)} ({n}x)" for r, n in touched.most_common()]
     sent, kept_back = budgeted(planned, max_requests, product_max or {})
     if sent == len(planned):
         lines.append(f"total: {len(planned)} request(s)")
@@ -186,4 +236,31 @@ def plan_lines(planned: list[dict], max_requests: int | None = None,
     lines.append(f"total: {sent} request(s), stopped by {budget}; {len(planned) - sent} of the"
                  f" {len(planned)} planned would not be sent, and what they judge would be"
                  " reported not tested")
+    return lines
+
+
+def _printable(text: str) -> str:
+    """A generated identifier on one line: control and other unprintable characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def screen_plan(text: str, limit: int = TOUCHED_ON_SCREEN) -> list[str]:
+    """dry-run.txt as printed: each operation's records touched shortened to the first `limit`,
+    with how many more the file lists."""
+    lines, shown, hidden = [], 0, -1
+    for line in text.splitlines():
+        if line.startswith(_TOUCHED):
+            shown, hidden = 0, 0
+        elif hidden >= 0 and line.startswith("        "):
+            shown += 1
+            if shown > limit:
+                hidden += 1
+                continue
+        elif hidden >= 0:
+            if hidden > 0:
+                lines.append(f"        … and {hidden} more: dry-run.txt lists them all")
+            hidden = -1
+        lines.append(line)
+    if hidden > 0:
+        lines.append(f"        … and {hidden} more: dry-run.txt lists them all")
     return lines

@@ -84,6 +84,43 @@ def test_written_json_figures_add_up_whatever_the_calls_wrote():
         assert entry["record_writes"] >= entry["calls_writing_records"]
 
 
+def test_a_write_path_taking_another_method_is_named_in_written_json_and_the_plan():
+    """Generated cases send other methods to a write path with the operation's body: the plan
+    says which may write (an unsafe method with a body), and an accepted one is named with the
+    records its body names."""
+    run = SimpleNamespace(target=SimpleNamespace(products={}),
+                          limits=SimpleNamespace(marker="conformance-run-5"))
+    body = '{"data": [{"poInternalNumber": "P1", "poExternalNumber": "X1"}]}'
+    writes = [{"product": "po", "method": "PUT", "url": URL, "body": body, "answer": ""}]
+    (record,) = written.document(run, writes)["products"]["po"]["records"]
+    assert record == {"operation": "modifyPurchaseOrder (sent as PUT)", "record": "PO P1 / X1",
+                      "calls": 1}
+    planned = [{"product": "po", "method": method, "url": URL, "body": sent,
+                "source": "generated"}
+               for method, sent in (("PUT", body), ("DELETE", None), ("TRACE", body))]
+    lines = written.plan_lines(planned)
+    assert "  [po] modifyPurchaseOrder's path, other methods: 3 request(s)" in lines
+    assert "      methods: DELETE (1), PUT (1), TRACE (1)" in lines
+    assert any(line.startswith("      1 may write: a PUT with the operation's body")
+               for line in lines)
+    assert lines[lines.index("      records touched (1, if the target takes the method):") + 1] == (
+        "        PO P1 / X1 (1x)")
+    assert not any("writes nothing" in line or "each writes" in line for line in lines)
+
+
+def test_the_plan_lists_every_record_touched_and_the_screen_the_first_twelve():
+    planned = [{"product": "po", "method": "POST", "url": URL, "source": "generated",
+                "body": f'{{"data": [{{"poInternalNumber": "P{n}\\n", "poExternalNumber": "X"}}]}}'}
+               for n in range(20)]
+    lines = written.plan_lines(planned)
+    listed = [line for line in lines if line.startswith("        PO P")]
+    assert len(listed) == 20 and listed[0] == "        PO P0\\n / X (1x)"  # one line each
+    screen = written.screen_plan("\n".join(lines))
+    assert [line for line in screen if line.startswith("        PO P")] == listed[:12]
+    assert "        … and 8 more: dry-run.txt lists them all" in screen
+    assert screen[-1] == lines[-1] == "total: 20 request(s)"
+
+
 # ------------------------------------------------------------------ the run marker
 MARKER = "conformance-run-5"
 PPE = "createUpdateProgressPayEvents"

@@ -273,3 +273,13 @@ def test_a_target_file_that_is_not_text_is_one_line(capsys, tmp_path):
     path = tmp_path / "binary.toml"
     path.write_bytes(b"\xff\xfe\x00bin")
     assert_one_line_usage_error(capsys, path, "is not UTF-8 text")
+
+
+def test_an_unknown_po_id_the_file_names_as_existing_is_warned_about():
+    from conformance.target_data import warnings
+
+    data = {"po_id": 8042, "approved_po": {"po_id": 8043}}
+    assert warnings("smat", {**data, "unknown_po_id": 999000001}) == []
+    for known in (8042, 8043):
+        (line,) = warnings("smat", {**data, "unknown_po_id": known})
+        assert line.startswith("smat.data.unknown_po_id: a PO this file names as existing")

@@ -12,6 +12,7 @@ from engine_support import json_answer, product_table
 
 from conformance.errors import UsageError
 from conformance.exchange import send
+from conformance.stopping import STOP
 from conformance.target import load_target
 from conformance.transport import (
     RunLedger,
@@ -197,6 +198,21 @@ def test_an_unanswered_request_is_sent_once_more(serve, write_target):
     po = load_target(write_target(text)).products["po"]
     response, _ = send(po, "POST", "/service/v1/po/modify", json_body={})
     assert response.status_code == 200 and len(seen) == 2
+
+
+def test_after_a_stop_is_asked_for_nothing_more_is_sent(serve, write_target):
+    """Ctrl-C or SIGTERM (`STOP`): the next request raises KeyboardInterrupt before it leaves,
+    wherever the first interrupt went (a frame that swallowed it included)."""
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    po = po_target(write_target, server.url).products["po"]
+    send(po, "POST", "/service/v1/po/modify", json_body={})
+    STOP.request("SIGINT")
+    try:
+        with pytest.raises(KeyboardInterrupt, match="SIGINT"):
+            send(po, "POST", "/service/v1/po/modify", json_body={})
+    finally:
+        STOP.clear()
+    assert len(server.requests) == 1
 
 
 def test_a_body_is_read_up_to_the_bound(serve, write_target):

@@ -518,6 +518,25 @@ def test_sigint_during_a_run(tmp_path, hostile, upstream, target_file, stop):
     assert stdout.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE")
 
 
+def test_an_interrupt_a_frame_swallows_still_stops_the_run(tmp_path, hostile, upstream,
+                                                           target_file):
+    """SIGINT whose KeyboardInterrupt some frame swallows (`swallowing_plugin`, at the third
+    item): nothing more is sent, and the run ends stopped, not with a verdict on what ran."""
+    server = hostile(api(Forward()), upstream)
+    env = {**ENV, "PYTEST_PLUGINS": "swallowing_plugin",
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent),
+                                          os.environ.get("PYTHONPATH", "")])}
+    started = time.monotonic()
+    done = conformance_run("--target", str(target_file(server.url, 2)), "--api", "po",
+                           "--profile", "smoke", "--seed", "5", "--report-dir", str(tmp_path),
+                           env=env)
+    check(done, time.monotonic() - started, 2 * STARTUP, tmp_path, verdict="inconclusive",
+          cause=None)
+    document = summary_of(tmp_path)
+    assert document["stopped"].startswith("interrupted after "), document["stopped"]
+    assert "KeyboardInterrupt" not in done.stdout + done.stderr
+
+
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(c) for c in path.read_text().split()] if path.exists() else []

@@ -36,5 +36,5 @@ def test_sparse_data_skips_name_the_missing_key_and_send_nothing():
                      "gep.data.contact_codes[1]",
                      "gep.data.order_numbers[1]", "po.low_privilege_auth",
                      "po.data.unauthorised_po", "smat.low_privilege_auth",
-                     "smat.data.locked_event", "smat.data.approved_po",
+                     "smat.data.locked_event", "smat.data.approved_po", "smat.data.unknown_po_id",
                      "gep.data.max_length_entity_code"}
