@@ -124,21 +124,32 @@ class HeaderScheme(Scheme):
 
 
 class _FetchedTokenScheme(Scheme):
-    """A bearer token obtained at first use and again after a 401 or its expiry."""
+    """A bearer token obtained at first use and again after a 401 or its expiry.
+
+    A source that failed is not asked again in the run: every later request of the product
+    meets the same `CredentialError` (a token service answering 500 was asked once per request,
+    410 times in 4 s)."""
 
     def __init__(self) -> None:
         self._token: str | None = None
         self._expires_at = float("inf")
         self._seen: set[str] = set()
         self._lock = threading.Lock()
+        self._failed: CredentialError | None = None
 
     def _fetch(self) -> tuple[str, float | None]:
         raise NotImplementedError
 
     def _token_now(self) -> str:
         with self._lock:
+            if self._failed is not None:
+                raise CredentialError(str(self._failed), self._failed.fix)
             if self._token is None or time.monotonic() >= self._expires_at:
-                token, lifetime = self._fetch()
+                try:
+                    token, lifetime = self._fetch()
+                except CredentialError as error:
+                    self._failed = error
+                    raise
                 self._token, self._seen = token, self._seen | {token}
                 self._expires_at = time.monotonic() + lifetime - 5 if lifetime else float("inf")
             return self._token

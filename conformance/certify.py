@@ -11,6 +11,7 @@ import contextlib
 import ipaddress
 import json
 import os
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -105,6 +106,11 @@ def _run_pytest(
         return EXIT_USAGE
     if args.dry_run:  # the plan the run wrote; no verdict
         plan = report_dir / "dry-run.txt"
+        if status == pytest.ExitCode.INTERRUPTED or STOP.requested():
+            plan.unlink(missing_ok=True)  # a part of a plan would undercount what a run sends
+            print("conformance: the dry run was interrupted before its plan was complete:"
+                  " nothing was sent, no plan written — run it again to the end", file=sys.stderr)
+            return EXIT_INCONCLUSIVE
         if plan.is_file():
             print("\n".join(written.screen_plan(plan.read_text(encoding="utf-8"))))
             print(f"conformance: the whole plan, every record touched listed: {plan}")

@@ -240,7 +240,13 @@ def screen_lines(document: dict) -> list[str]:
             )
             if first:
                 lines.append(f"  {'':17} {first[:200]}")
+    setup_problem = any(c.get("problems") for c in (document.get("preflight") or {}).values())
+    if setup_problem and not touched:  # nothing was certified: the pre-flight line says why
+        lines.append(f"  {'skipped':17} {len(rules)} rule(s): nothing was certified"
+                     " (summary.json lists them)")
     for status, label in ((UNTESTED, "NOT TESTED"), ("skipped", "skipped")):
+        if setup_problem and not touched:
+            break
         by_reason: dict[str, list[str]] = {}
         for rule in (r for r in rules if r["status"] == status):
             by_reason.setdefault(rule.get("reason", ""), []).append(rule["id"])

@@ -458,7 +458,8 @@ class TableReader:
     # ------------------------------------------------------------------ data
     def data(self, table: Mapping, fields: Mapping, where: str, prefix: str = "") -> dict:
         """The validated data table; nested keys are named like existing_event.attp_id."""
-        self.no_unknown_keys(table, where, set(fields), f"{where} {prefix}".strip(), prefix)
+        self.no_unknown_keys(table, where, set(fields), f"{where} {prefix.rstrip('.')}".strip(),
+                             prefix)
         result = {}
         for key, (kind, required, what) in fields.items():
             shape, nested = kind if isinstance(kind, tuple) else (kind, None)

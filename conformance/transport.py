@@ -198,7 +198,7 @@ def describe(error: BaseException, timeout: float | None = None) -> tuple[Transp
 # ------------------------------------------------------------------ limits and state
 def parse_rate(value: str | None, where: str = "--rate-limit") -> float | None:
     """"5/s", "120/min", "2" (per second) -> requests per second; None -> no pacing."""
-    if value is None or value == "":
+    if value is None:
         return None
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*", value)
     rate = float(match.group(1)) if match else 0

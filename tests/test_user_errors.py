@@ -16,6 +16,17 @@ def test_unknown_product_in_api_is_refused_before_a_mock_starts(capsys):
     assert "certifying" not in out
 
 
+@pytest.mark.parametrize("option", ["--api=,", "--api=", "--rate-limit="])
+def test_an_empty_option_value_is_refused_not_read_as_left_out(capsys, option):
+    """`--api ,` selected nothing (a run with no product, exit 3) and `--rate-limit ''` meant no
+    limit: an option given empty is a mistake."""
+    assert main(["run", option]) == 2
+    out, err = capsys.readouterr()
+    name, value = option.split("=")
+    assert err.strip().startswith(f"conformance: {name} {value!r}: "), err
+    assert "certifying" not in out
+
+
 def test_mock_port_out_of_range_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["mock", "--port", "99999"])

@@ -56,9 +56,12 @@ class RunSettings:
 
 def parse_api(value: str | None) -> list[str] | None:
     """--api gep,po -> ["gep", "po"]; None selects every product of the target file."""
-    if not value:
+    if value is None:
         return None
     products = [part.strip() for part in value.split(",") if part.strip()]
+    if not products:
+        raise UsageError(f"--api {value!r}: names no product — use gep, po and/or smat, or"
+                         " leave --api out to run every product of the target file")
     for product in products:
         if product not in PRODUCT_CHOICES:
             raise UsageError(f"--api {product}: unknown product — use gep, po and/or smat")

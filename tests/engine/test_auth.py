@@ -121,6 +121,34 @@ def test_oauth2_fetches_a_token_and_refreshes_it_once_on_401(
     assert "$C_SECRET" in exchange.curl
 
 
+def test_a_token_service_that_failed_is_not_asked_again(serve, write_target, monkeypatch):
+    """The token service answers once, then 500: after the failed refresh every request of the
+    product meets the same cause without a token request of its own."""
+    monkeypatch.setenv("C_ID", "client-1")
+    monkeypatch.setenv("C_SECRET", "client-secret-4")
+    forms: list[dict] = []
+
+    def tokens_then_500(method, path, headers, body):
+        forms.append({})
+        if len(forms) == 1:
+            return json_answer(200, {"access_token": "t-1", "token_type": "Bearer"})
+        return json_answer(500, {"error": "down"})
+
+    tokens = serve(tokens_then_500)
+    api = serve(lambda *_: DENIED)
+    gep = load_product(
+        write_target,
+        "gep",
+        api.url,
+        f'[gep.auth]\ntype = "oauth2-client-credentials"\ntoken_url = "{tokens.url}/t"\n'
+        'client_id_env = "C_ID"\nclient_secret_env = "C_SECRET"\n',
+    )
+    causes = {send(gep, "PUT", "/x", json_body=[])[1].transport_error for _ in range(5)}
+    assert len(forms) == 2 and len(api.requests) == 1  # one token, one failed refresh
+    (cause,) = causes
+    assert "answered HTTP 500, not a token" in cause, cause
+
+
 def test_refresh_happens_once_then_the_401_is_the_answer(serve, write_target, monkeypatch):
     monkeypatch.setenv("C_ID", "client-1")
     monkeypatch.setenv("C_SECRET", "client-secret-4")

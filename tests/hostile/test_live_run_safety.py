@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -44,6 +45,31 @@ def test_dry_run_sends_nothing_and_counts_what_a_real_run_sends(tmp_path, hostil
     real = conformance_run(*common, "--report-dir", str(tmp_path / "real"), env=ENV)
     assert real.returncode == 0, real.stdout[-2000:]
     assert total == f"total: {len(counter.requests)} request(s)"
+
+
+def test_a_dry_run_interrupted_before_its_plan_is_complete_prints_no_plan(tmp_path, hostile,
+                                                                         upstream):
+    """SIGTERM while the dry run plans: one line saying so, exit 3, and no part of a plan
+    (which would undercount what a run sends); nothing sent."""
+    counter = _counted(hostile, upstream)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conformance.cli", "run", "--base-url", counter.url, "--dry-run",
+         "--profile", "standard", "--seed", "4", "--report-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    try:
+        assert process.stdout.readline().startswith("conformance: seed 4")
+        time.sleep(0.5)  # pytest loading and collecting: the plan is not complete yet
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 3, stdout[-2000:] + stderr[-2000:]
+    assert stderr.strip().splitlines()[-1] == (
+        "conformance: the dry run was interrupted before its plan was complete: nothing was"
+        " sent, no plan written — run it again to the end")
+    assert "total:" not in stdout and "Traceback" not in stdout + stderr
+    assert not (tmp_path / "dry-run.txt").exists() and counter.requests == []
 
 
 @pytest.mark.parametrize("exported", [True, False], ids=["variables-set", "variables-unset"])
