@@ -311,6 +311,21 @@ class RunLedger:
 
         self._update(change)
 
+    def stop(self, product: str, kind: str, message: str) -> None:
+        """The product is not sent to any more in the run (`ProductTransport.stopped`), whichever
+        process found it: the first stop's kind and message are kept."""
+
+        def change(state: dict) -> None:
+            mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
+            mine.setdefault("stopped", [kind, message])
+
+        self._update(change)
+
+    def stopped(self, product: str) -> tuple[str, str] | None:
+        """(kind, message) of the product's stop (`stop`), or None."""
+        found = self._update(lambda state: (state["products"].get(product) or {}).get("stopped"))
+        return (found[0], found[1]) if found else None
+
     def used(self, product: str | None = None) -> int:
         """Requests counted so far: the run's, or one product's."""
         state = self._update(lambda state: state)
@@ -393,6 +408,11 @@ class ProductTransport:
     def admit(self, request: requests.PreparedRequest) -> int:
         """Count one request against the budgets; its number. Raises when not sent. Its pacing
         slot is taken later (`pace`), when its bytes are about to leave."""
+        if self.stopped is None and self.ledger.path is not None:  # another process stopped it
+            shared = self.ledger.stopped(self.product)
+            if shared is not None:
+                with self._lock:
+                    self.stopped = _STOPS[shared[0]](shared[1])
         if self.stopped is not None:
             with self._lock:
                 self.not_sent += 1
@@ -469,6 +489,7 @@ class ProductTransport:
                     f"{NOT_SENT}[{self.product}] {STOPPED_ANSWERING} {number}"
                     f" ({STOP_AFTER_UNANSWERED} in a row: {message})"
                 )
+                self._share_stop()
                 return (f"; [{self.product}] {STOPPED_ANSWERING} {number}"
                         f" ({STOP_AFTER_UNANSWERED} in a row): nothing more is sent to it")
             return None
@@ -483,6 +504,7 @@ class ProductTransport:
                     f" --retry-after-max {self.retry_after_max:g} s: no more requests sent to"
                     f" [{self.product}] from request {number} on"
                 )
+                self._share_stop()
             return RateLimited(self.stopped.message)
 
     def credentials_refused(self, number: int) -> CredentialsRejected:
@@ -492,7 +514,19 @@ class ProductTransport:
                     f"credentials rejected from request {number} on (HTTP 401 after a refresh,"
                     f" though they had worked): nothing more was sent to [{self.product}]"
                 )
+                self._share_stop()
             return CredentialsRejected(self.stopped.message)
+
+
+    def _share_stop(self) -> None:
+        """Tell the run's other processes (xdist workers) that the product is stopped."""
+        assert self.stopped is not None
+        if self.ledger.path is not None:
+            self.ledger.stop(self.product, type(self.stopped).__name__, self.stopped.message)
+
+
+_STOPS: dict[str, type[TransportError]] = {
+    kind.__name__: kind for kind in (StoppedAnswering, RateLimited, CredentialsRejected)}
 
 
 def configure_run(products, limits: RunLimits, ledger: RunLedger | None = None) -> None:

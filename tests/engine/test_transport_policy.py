@@ -297,6 +297,23 @@ def test_a_per_product_budget_holds_for_the_run_not_per_process(serve, write_tar
     assert len(server.requests) == 3
 
 
+def test_a_product_stopped_in_one_process_is_stopped_in_every_process(serve, write_target,
+                                                                       tmp_path):
+    """-n 2: a Retry-After beyond --retry-after-max stops the product for the run: the other
+    worker (a second target sharing the ledger file) sends nothing more and says why."""
+    server = serve(lambda m, p, h, b: (429, {"Retry-After": "600"}, b""))
+    ledger = tmp_path / "ledger.json"
+    RunLedger().share(ledger)
+    workers = [po_target(write_target, server.url) for _ in range(2)]
+    for target in workers:
+        configure_run(target.products.values(), RunLimits(), RunLedger(ledger))
+    first, _ = send(workers[0].products["po"], "POST", "/service/v1/po/modify", json_body={})
+    second, exchange = send(workers[1].products["po"], "POST", "/service/v1/po/modify",
+                            json_body={})
+    assert first is None and second is None and len(server.requests) == 1
+    assert exchange.transport_error.startswith("rate limited (HTTP 429): asked to wait 600 s")
+
+
 def test_a_request_over_one_budget_takes_nothing_from_the_other(serve, write_target):
     """A product over its own budget leaves the run's budget to the others."""
     server = serve(lambda m, p, h, b: json_answer(200, {}))
