@@ -207,7 +207,13 @@ def parse_rate(value: str | None, where: str = "--rate-limit") -> float | None:
             f"{where} {value!r}: not a rate — write requests per second or minute, e.g. 5/s or"
             " 120/min"
         )
-    return rate / 60 if (match.group(2) or "s").startswith("m") else rate
+    per_minute = (match.group(2) or "s").startswith("m")
+    if not rate.is_integer():  # 1.5 in a second is 1 or 2 in a given second: say which
+        raise UsageError(
+            f"{where} {value!r}: a whole number of requests per "
+            + ("minute" if per_minute else f"second or minute — e.g. {rate * 60:g}/min")
+        )
+    return rate / 60 if per_minute else rate
 
 
 class RunLedger:

@@ -36,6 +36,11 @@ def test_rates_are_read_per_second_or_per_minute():
     assert parse_rate(None) is None
     with pytest.raises(UsageError, match="--rate-limit '5 per hour': not a rate — write"):
         parse_rate("5 per hour")
+    assert parse_rate("90/min") == 1.5  # whole requests per minute: held in every minute
+    # 1.5 in a second is 1 or 2 in a given second: the user says which window it holds in
+    with pytest.raises(UsageError, match=r"'1\.5/s': a whole number of requests per second or"
+                                         r" minute — e\.g\. 90/min"):
+        parse_rate("1.5/s")
 
 
 def test_the_rate_limit_spaces_requests_on_the_wire(serve, write_target):
