@@ -6,6 +6,7 @@ reports (JSON, so pytest-xdist carries them from workers) and are folded on the 
 in `pytest_runtest_logreport`, into the verdict and summary.json.
 """
 
+import contextlib
 import dataclasses
 import tempfile
 from pathlib import Path
@@ -105,7 +106,6 @@ def pytest_configure(config: pytest.Config) -> None:
             option.conformance_report_dir = str(run_settings.timestamped_report_dir())
         report_dir = Path(option.conformance_report_dir).absolute()
         option.conformance_report_dir = str(report_dir)
-        report_dir.mkdir(parents=True, exist_ok=True)
         option.xmlpath = option.xmlpath or str(report_dir / "junit.xml")
         if getattr(option, "htmlpath", "unset") is None:
             option.htmlpath = str(report_dir / "report.html")
@@ -130,9 +130,12 @@ def pytest_configure(config: pytest.Config) -> None:
             ledger=ledger,
             concurrency=option.conformance_concurrency,
         )
-    except UsageError as error:
+    except UsageError as error:  # pytest's usage error (exit 4): no report folder left
+        if getattr(option, "conformance_default_report_dir", False):
+            _remove_if_empty(Path(option.conformance_report_dir))
         raise pytest.UsageError(str(error)) from None
     if not _is_worker(config):
+        _RUN.report_dir.mkdir(parents=True, exist_ok=True)
         from conformance.suite.certification import Certification
 
         certification = Certification(config, _RUN)
@@ -186,6 +189,13 @@ def _without(run, products):
         return run
     kept = {k: v for k, v in run.target.products.items() if k not in set(products)}
     return dataclasses.replace(run, target=dataclasses.replace(run.target, products=kept))
+
+
+def _remove_if_empty(report_dir: Path) -> None:
+    """The timestamped folder made for a run that was refused, and reports/ if it was new."""
+    for folder in (report_dir, report_dir.parent):
+        with contextlib.suppress(OSError):  # not empty: someone's reports
+            folder.rmdir()
 
 
 def _keep_hypothesis_files_out_of_the_working_directory() -> None:

@@ -124,3 +124,18 @@ def test_a_refused_run_writes_its_cause_into_a_new_report_dir_only(tmp_path, cap
     assert "usage error: --rate-limit '0'" in (fresh / "summary.json").read_text()
     assert {p.name for p in fresh.iterdir()} == {"summary.json", "junit.xml", "report.html"}
     capsys.readouterr()
+
+
+def test_plain_pytest_refuses_a_mistake_with_its_usage_code_and_leaves_no_folder(tmp_path):
+    """pytest's entry point: exit 4 (pytest's usage error), one line, no reports/ made."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", "-q",
+         "-p", "no:cacheprovider", "--conformance-api", "foo"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert done.stderr.strip() == (
+        "ERROR: --api foo: unknown product — use gep, po and/or smat")
+    assert list(tmp_path.iterdir()) == []
