@@ -7,8 +7,10 @@ no report ever needs a secret to reproduce a request.
 """
 
 import base64
+import contextlib
 import os
 import shlex
+import signal
 import subprocess
 import threading
 import time
@@ -254,6 +256,24 @@ class OAuth2Scheme(_FetchedTokenScheme):
                 f" ${self.client_secret_env})")
 
 
+def _run_alone(command: Sequence[str], timeout: float) -> subprocess.CompletedProcess:
+    """Run a token command in a process group of its own; past `timeout` the whole group is
+    killed (a script's children included, which `subprocess.run` would leave running)."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=hasattr(os, "killpg")) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if hasattr(os, "killpg"):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            else:  # Windows: the command itself
+                process.kill()
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
 class TokenCommandScheme(_FetchedTokenScheme):
     """A command (argv list) that prints a bearer token on stdout."""
 
@@ -267,9 +287,7 @@ class TokenCommandScheme(_FetchedTokenScheme):
         shown = shlex.join(self.command)
         fix = "run the command by hand to see why"
         try:
-            done = subprocess.run(
-                self.command, capture_output=True, text=True, timeout=self.timeout, check=False
-            )
+            done = _run_alone(self.command, self.timeout)
         except subprocess.TimeoutExpired:
             raise CredentialError(f"token command {shown} printed no token within"
                                   f" {self.timeout:g} s", fix) from None

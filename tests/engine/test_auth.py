@@ -1,7 +1,10 @@
 """Every auth kind presents its credentials, and a 401 makes it fetch them again, once."""
 
 import base64
+import os
 import sys
+import time
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -203,6 +206,38 @@ def test_credentials_that_cannot_be_obtained_are_a_transport_failure(serve, writ
     response, exchange = send(po, "POST", "/m", json_body={})
     assert response is None and "exited 3 without printing a token" in exchange.transport_error
     assert api.requests == []
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups: POSIX")
+def test_a_token_command_past_its_timeout_leaves_no_process_behind(tmp_path):
+    """A script that starts a child and hangs: past the timeout, the script and its child are
+    gone (subprocess.run killed the script only)."""
+    from conformance.auth import CredentialError, TokenCommandScheme
+
+    child = tmp_path / "child.pid"
+    script = tmp_path / "hang.py"
+    script.write_text(
+        "import subprocess, sys, time\n"
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(child)!r}, 'w').write(str(p.pid))\n"
+        "time.sleep(60)\n")
+    scheme = TokenCommandScheme([sys.executable, str(script)], timeout=1.5)
+    with pytest.raises(CredentialError, match=r"printed no token within 1\.5 s"):
+        scheme.obtain()
+    pid = int(child.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = Path(f"/proc/{pid}/stat")  # a zombie (exited, not yet reaped) counts as gone
+    return not (state.exists() and state.read_text().split(") ")[1].startswith("Z"))
 
 
 def test_none_and_no_privilege_send_no_credentials(serve, write_target, monkeypatch):
