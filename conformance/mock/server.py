@@ -27,8 +27,17 @@ class RunningMock:
         self.app = app  # the ASGI app served (tests read its state: app.state.mock)
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=START_TIMEOUT_SECONDS)
+        stop_all([self])
+
+
+def stop_all(mocks) -> None:
+    """Stop several mocks at once: each takes up to a tenth of a second to notice (uvicorn's
+    tick), so they are all told first, then waited for."""
+    mocks = list(mocks)
+    for mock in mocks:
+        mock._server.should_exit = True
+    for mock in mocks:
+        mock._thread.join(timeout=START_TIMEOUT_SECONDS)
 
     @property
     def running(self) -> bool:

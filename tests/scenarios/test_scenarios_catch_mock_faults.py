@@ -21,7 +21,7 @@ SCENARIOS = load_scenarios()
 @pytest.fixture(scope="module")
 def faulty_mocks(mock_targets):  # mock_targets sets the demo credentials in the environment
     """One mock per variant serving every fault at once is not possible: one per fault instead."""
-    from conformance.mock.server import start_in_thread
+    from conformance.mock.server import start_in_thread, stop_all
 
     started = {}
 
@@ -32,8 +32,7 @@ def faulty_mocks(mock_targets):  # mock_targets sets the demo credentials in the
         return load_target(targets_dir() / file_name, base_url=mock.base_url)
 
     yield start
-    for mock in started.values():
-        mock.stop()
+    stop_all(started.values())
 
 
 @pytest.mark.parametrize("variant", ["reference", "alternate"])
