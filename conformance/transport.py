@@ -18,7 +18,9 @@ per request and per product (`ProductTransport`, thread-safe: items may run conc
   per request (`--retry-after-max`, default 30 s), then `RateLimited`; the wait holds every
   request to that product, whichever thread or process sends it (`RunLedger.hold`), not only
   the one answered 429; a single Retry-After beyond the bound stops the product
-  (`RateLimited` from that request on): it is not to be sent to for longer than the run waits;
+  (`RateLimited` from that request on): it is not to be sent to for longer than the run waits,
+  and so do `STOP_AFTER_RATE_LIMITED` requests in a row still limited when their wait ran out;
+  a Retry-After of 0 (or a moment passed) is waited `MIN_RETRY_AFTER_WAIT`, never resent at once;
 - bodies are read up to `BODY_BOUND` bytes (kept for judging); the rest is never read;
 - the whole answer (status line, headers, body up to the bound) must have arrived within
   `WHOLE_ANSWER_FACTOR` times the read timeout of the request leaving (`Deadlines`): an answer
@@ -68,7 +70,9 @@ BODY_BOUND = 1024 * 1024  # bytes of a body kept for judging; the rest is not re
 WRITE_ANSWER_CHARS = 64 * 1024
 DEFAULT_RETRY_AFTER_MAX = 30.0  # seconds waited per request, in total, for 429/503 Retry-After
 NO_RETRY_AFTER_WAIT = 1.0  # seconds waited on a 429 that names no Retry-After
+MIN_RETRY_AFTER_WAIT = 1.0  # seconds waited at least: "Retry-After: 0" resent at once, forever
 STOP_AFTER_UNANSWERED = 3  # unanswered requests in a row (each sent twice) stop a product
+STOP_AFTER_RATE_LIMITED = 3  # requests in a row rate limited past --retry-after-max stop it
 # the whole answer must have arrived within this many times the read timeout (timeout_seconds) of
 # the request leaving: the read timeout bounds each wait for a byte, not the answer
 WHOLE_ANSWER_FACTOR = 2
@@ -406,6 +410,7 @@ class ProductTransport:
         self.sent = 0
         self.not_sent = 0
         self.unanswered_in_row = 0
+        self.limited_in_row = 0  # requests in a row still rate limited when the wait ran out
         self.stopped: TransportError | None = None
         self.credentials_worked = False
         self._lock = threading.Lock()
@@ -500,6 +505,25 @@ class ProductTransport:
                         f" ({STOP_AFTER_UNANSWERED} in a row): nothing more is sent to it")
             return None
 
+    def rate_limited(self, number: int, message: str) -> str:
+        """Count a request the product kept rate limiting past the wait; when it is the one
+        that stops the product, what to add to its message (naming the stop)."""
+        with self._lock:
+            self.limited_in_row += 1
+            if self.limited_in_row >= STOP_AFTER_RATE_LIMITED and self.stopped is None:
+                self.stopped = RateLimited(
+                    f"{NOT_SENT}[{self.product}] rate limited {STOP_AFTER_RATE_LIMITED} requests"
+                    f" in a row, the last request {number} ({message}): nothing more was sent"
+                    " to it")
+                self._share_stop()
+                return (f"; [{self.product}] rate limited {STOP_AFTER_RATE_LIMITED} requests in"
+                        " a row: nothing more is sent to it")
+            return ""
+
+    def not_rate_limited(self) -> None:
+        with self._lock:
+            self.limited_in_row = 0
+
     def rate_stop(self, number: int, pause: float, status: int) -> RateLimited:
         """A Retry-After longer than the run waits (`--retry-after-max`): the product is not
         sent to any more, from this request on."""
@@ -564,13 +588,13 @@ def _retry_after(response: requests.Response) -> float | None:
     if value is None:
         return NO_RETRY_AFTER_WAIT if response.status_code == 429 else None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isdigit():  # 0 (or a moment passed) is waited as a 429 without one: never a loop
+        return max(float(value), MIN_RETRY_AFTER_WAIT)
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return NO_RETRY_AFTER_WAIT if response.status_code == 429 else None
-    return max(0.0, moment.timestamp() - time.time())
+    return max(MIN_RETRY_AFTER_WAIT, moment.timestamp() - time.time())
 
 
 # ------------------------------------------------------------------ the whole-answer deadline
@@ -832,6 +856,7 @@ class PolicyAdapter(BoundedAdapter):
             self.transport.answered()
             pause = _retry_after(response)
             if pause is None:
+                self.transport.not_rate_limited()
                 return response
             if pause > self.transport.retry_after_max and "Retry-After" in response.headers:
                 response.close()
@@ -842,12 +867,12 @@ class PolicyAdapter(BoundedAdapter):
                 response.close()
                 said = response.headers.get("Retry-After")
                 after = f" with Retry-After {said}" if said else ""
-                raise RateLimited(
+                message = (
                     f"rate limited: HTTP {response.status_code}{after}; waiting more than"
                     f" {self.transport.retry_after_max:g} s per request (--retry-after-max) was"
-                    f" not allowed (waited {waited:g} s)",
-                    request=request,
-                )
+                    f" not allowed (waited {waited:g} s)")
+                raise RateLimited(message + self.transport.rate_limited(number, message),
+                                  request=request)
             response.close()
             self.sleep(pause)
             waited += pause

@@ -29,16 +29,6 @@ class RunningMock:
     def stop(self) -> None:
         stop_all([self])
 
-
-def stop_all(mocks) -> None:
-    """Stop several mocks at once: each takes up to a tenth of a second to notice (uvicorn's
-    tick), so they are all told first, then waited for."""
-    mocks = list(mocks)
-    for mock in mocks:
-        mock._server.should_exit = True
-    for mock in mocks:
-        mock._thread.join(timeout=START_TIMEOUT_SECONDS)
-
     @property
     def running(self) -> bool:
         return self._thread.is_alive()
@@ -48,6 +38,16 @@ def stop_all(mocks) -> None:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def stop_all(mocks) -> None:
+    """Stop several mocks at once: each takes up to a tenth of a second to notice (uvicorn's
+    tick), so they are all told first, then waited for."""
+    mocks = list(mocks)
+    for mock in mocks:
+        mock._server.should_exit = True
+    for mock in mocks:
+        mock._thread.join(timeout=START_TIMEOUT_SECONDS)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -302,6 +302,29 @@ def test_a_per_product_budget_holds_for_the_run_not_per_process(serve, write_tar
     assert len(server.requests) == 3
 
 
+def test_a_product_rate_limiting_three_requests_in_a_row_is_stopped(serve, write_target):
+    """Every answer 429 with Retry-After 0: each wait is at least a second (never resent at
+    once, which looped without end), and after three requests in a row still limited when
+    their wait ran out, nothing more is sent to the product."""
+    arrivals = []
+
+    def limited(m, p, h, b):
+        arrivals.append(time.monotonic())
+        return 429, {"Retry-After": "0"}, b""
+
+    server = serve(limited)
+    target = po_target(write_target, server.url)
+    configure_run(target.products.values(), RunLimits(retry_after_max=1.0))
+    errors = [send(target.products["po"], "POST", "/service/v1/po/modify", json_body={})[1]
+              .transport_error for _ in range(5)]
+    assert len(server.requests) == 6  # three requests, each sent again after its wait
+    assert min(arrivals[i + 1] - arrivals[i] for i in (0, 2, 4)) >= 1.0 - CLOCK_TOLERANCE
+    assert errors[2].endswith("; [po] rate limited 3 requests in a row: nothing more is sent"
+                              " to it"), errors[2]
+    assert errors[3] == errors[4] and errors[3].startswith(
+        "not sent: [po] rate limited 3 requests in a row, the last request 6 (rate limited:")
+
+
 def test_a_product_stopped_in_one_process_is_stopped_in_every_process(serve, write_target,
                                                                        tmp_path):
     """-n 2: a Retry-After beyond --retry-after-max stops the product for the run: the other
