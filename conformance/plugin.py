@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conformance.errors import UsageError
-from conformance.stopping import STOP, stop_on_signals
+from conformance.stopping import STOP, quiet_swallowed_interrupts, stop_on_signals
 
 OUTCOMES = pytest.StashKey[list]()
 _BATCH = pytest.StashKey[object]()  # the generated cases of a fuzz item (concurrency.CaseBatch)
@@ -71,6 +71,12 @@ def _certify_the_embedded_mock(config: pytest.Config) -> None:
 
 
 _MOCK = pytest.StashKey[object]()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own unraisable-exception hook is set
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _RUN is not None:
+        quiet_swallowed_interrupts()
 
 
 @pytest.hookimpl(tryfirst=True)

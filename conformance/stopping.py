@@ -6,10 +6,13 @@ callback whose exceptions are only logged): the run then went on to a verdict as
 had happened. So a signal is also remembered here (`STOP`): the transport refuses to send once
 it is set (`STOP.check` before every request, token requests included), and the plugin raises
 the interrupt again between items and counts the run stopped, whatever became of the first.
+An interrupt that landed where Python can only report it (a garbage-collector callback: "Exception
+ignored in ...") is not reported (`quiet_swallowed_interrupts`): the stop is carried out anyway.
 """
 
 import contextlib
 import signal
+import sys
 import threading
 
 
@@ -57,3 +60,18 @@ def stop_on_signals() -> None:
         with contextlib.suppress(ValueError):  # not the main thread
             if signal.getsignal(signum) in (default, _stop):
                 signal.signal(signum, _stop)
+
+
+def quiet_swallowed_interrupts() -> None:
+    """Wrap `sys.unraisablehook` (pytest's, once it has set it): a KeyboardInterrupt of a stop
+    that landed where it could not be raised (a garbage-collector callback) is not printed as a
+    warning with a traceback, nor turned into a collection error; anything else goes on to the
+    hook as before."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and STOP.requested():
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
