@@ -260,6 +260,15 @@ def screen_lines(document: dict) -> list[str]:
         where = " (traceback in summary.json)" if trace else ""
         label = "STOPPED" if error == document.get("stopped") else "SUITE ERROR"
         lines.append(f"  {label:17} {first}{where}")
+    requests = document.get("requests") or {}
+    if requests.get("not_sent_for_a_budget"):
+        budgets = [f"--max-requests {requests['max_requests']}"] if requests.get(
+            "max_requests") is not None else []
+        budgets += [f"[{p}] max_requests {n}"
+                    for p, n in (requests.get("max_requests_per_product") or {}).items()]
+        lines.append(f"  {'BUDGET':17} {requests['sent']} request(s) sent,"
+                     f" {requests['not_sent_for_a_budget']} kept back ({', '.join(budgets)}):"
+                     " rules are judged on what was sent")
     lines += terminal.lines(document)
     tally = document["counts"]["rules"]
     lines.append(

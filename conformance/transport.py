@@ -264,8 +264,10 @@ class RunLedger:
         def change(state: dict) -> str | None:
             mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
             if run_limit is not None and state["used"] >= run_limit:
+                state["refused"] = state.get("refused", 0) + 1
                 return "run"
             if product_limit is not None and mine["used"] >= product_limit:
+                state["refused"] = state.get("refused", 0) + 1
                 return "product"
             state["used"] += 1
             mine["used"] += 1
@@ -335,6 +337,10 @@ class RunLedger:
         """(kind, message) of the product's stop (`stop`), or None."""
         found = self._update(lambda state: (state["products"].get(product) or {}).get("stopped"))
         return (found[0], found[1]) if found else None
+
+    def refused(self) -> int:
+        """Requests a budget kept back (`take`), in all."""
+        return self._update(lambda state: state.get("refused", 0))
 
     def used(self, product: str | None = None) -> int:
         """Requests counted so far: the run's, or one product's."""

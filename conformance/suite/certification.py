@@ -278,6 +278,19 @@ class Certification:
             {name: product.transport.file_max for name, product in products.items()},
             written.credential_lines(self.run.target))
 
+    def request_figures(self) -> dict | None:
+        """summary.json `requests`: what the run sent to the target (token requests aside) and
+        what its budgets kept back, from the run's ledger (every xdist worker's counted)."""
+        products = list(self.run.target.products.values())
+        if not products or self.run.limits.dry_run:
+            return None
+        ledger = products[0].transport.ledger
+        return {"sent": ledger.used(), "not_sent_for_a_budget": ledger.refused(),
+                "max_requests": self.run.limits.max_requests,
+                "max_requests_per_product": {name: product.transport.file_max
+                                             for name, product in self.run.target.products.items()
+                                             if product.transport.file_max is not None}}
+
     def complete_reports(self, cause: str) -> None:
         """All three report files exist afterwards: a run stopped before its session ended
         (interrupted while collecting, a usage error after the report directory was chosen)
@@ -338,6 +351,9 @@ class Certification:
         )
         if self.written is not None:
             self.summary["written"] = self.written
+        requests = self.request_figures()
+        if requests is not None:
+            self.summary["requests"] = requests
         if self.stop_message:
             self.summary["stopped"] = self.stop_message
         summary.write(self.run.report_dir / "summary.json", self.summary)
