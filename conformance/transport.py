@@ -496,35 +496,37 @@ class ProductTransport:
         with self._lock:
             self.unanswered_in_row = 0
 
+    def _stops_in_a_row(self, counter: str, limit: int, stop: Callable[[], TransportError]) -> bool:
+        """Count one more request in a row (`counter`); True when it is the one that stops the
+        product (`stop()` the cause, shared with the run's other processes)."""
+        with self._lock:
+            count = getattr(self, counter) + 1
+            setattr(self, counter, count)
+            if count < limit or self.stopped is not None:
+                return False
+            self.stopped = stop()
+            self._share_stop()
+            return True
+
     def unanswered(self, number: int, message: str) -> str | None:
         """Count a request left unanswered; when it is the one that stops the product, what to
         add to its message (naming the stop)."""
-        with self._lock:
-            self.unanswered_in_row += 1
-            if self.unanswered_in_row >= STOP_AFTER_UNANSWERED and self.stopped is None:
-                self.stopped = StoppedAnswering(
-                    f"{NOT_SENT}[{self.product}] {STOPPED_ANSWERING} {number}"
-                    f" ({STOP_AFTER_UNANSWERED} in a row: {message})"
-                )
-                self._share_stop()
-                return (f"; [{self.product}] {STOPPED_ANSWERING} {number}"
-                        f" ({STOP_AFTER_UNANSWERED} in a row): nothing more is sent to it")
-            return None
+        if self._stops_in_a_row("unanswered_in_row", STOP_AFTER_UNANSWERED, lambda: (
+                StoppedAnswering(f"{NOT_SENT}[{self.product}] {STOPPED_ANSWERING} {number}"
+                                 f" ({STOP_AFTER_UNANSWERED} in a row: {message})"))):
+            return (f"; [{self.product}] {STOPPED_ANSWERING} {number}"
+                    f" ({STOP_AFTER_UNANSWERED} in a row): nothing more is sent to it")
+        return None
 
     def rate_limited(self, number: int, message: str) -> str:
         """Count a request the product kept rate limiting past the wait; when it is the one
         that stops the product, what to add to its message (naming the stop)."""
-        with self._lock:
-            self.limited_in_row += 1
-            if self.limited_in_row >= STOP_AFTER_RATE_LIMITED and self.stopped is None:
-                self.stopped = RateLimited(
-                    f"{NOT_SENT}[{self.product}] rate limited {STOP_AFTER_RATE_LIMITED} requests"
-                    f" in a row, the last request {number} ({message}): nothing more was sent"
-                    " to it")
-                self._share_stop()
-                return (f"; [{self.product}] rate limited {STOP_AFTER_RATE_LIMITED} requests in"
-                        " a row: nothing more is sent to it")
-            return ""
+        if self._stops_in_a_row("limited_in_row", STOP_AFTER_RATE_LIMITED, lambda: RateLimited(
+                f"{NOT_SENT}[{self.product}] rate limited {STOP_AFTER_RATE_LIMITED} requests in a"
+                f" row, the last request {number} ({message}): nothing more was sent to it")):
+            return (f"; [{self.product}] rate limited {STOP_AFTER_RATE_LIMITED} requests in a"
+                    " row: nothing more is sent to it")
+        return ""
 
     def not_rate_limited(self) -> None:
         with self._lock:

@@ -124,6 +124,17 @@ def test_oauth2_fetches_a_token_and_refreshes_it_once_on_401(
     assert "$C_SECRET" in exchange.curl
 
 
+def _oauth_gep(write_target, api_url: str, token_url: str):
+    """GEP with client-credentials OAuth2 against `token_url` (C_ID, C_SECRET)."""
+    return load_product(
+        write_target,
+        "gep",
+        api_url,
+        f'[gep.auth]\ntype = "oauth2-client-credentials"\ntoken_url = "{token_url}"\n'
+        'client_id_env = "C_ID"\nclient_secret_env = "C_SECRET"\n',
+    )
+
+
 def test_a_token_service_that_failed_is_not_asked_again(serve, write_target, monkeypatch):
     """The token service answers once, then 500: after the failed refresh every request of the
     product meets the same cause without a token request of its own."""
@@ -139,13 +150,7 @@ def test_a_token_service_that_failed_is_not_asked_again(serve, write_target, mon
 
     tokens = serve(tokens_then_500)
     api = serve(lambda *_: DENIED)
-    gep = load_product(
-        write_target,
-        "gep",
-        api.url,
-        f'[gep.auth]\ntype = "oauth2-client-credentials"\ntoken_url = "{tokens.url}/t"\n'
-        'client_id_env = "C_ID"\nclient_secret_env = "C_SECRET"\n',
-    )
+    gep = _oauth_gep(write_target, api.url, f"{tokens.url}/t")
     causes = {send(gep, "PUT", "/x", json_body=[])[1].transport_error for _ in range(5)}
     assert len(forms) == 2 and len(api.requests) == 1  # one token, one failed refresh
     (cause,) = causes
@@ -158,13 +163,7 @@ def test_refresh_happens_once_then_the_401_is_the_answer(serve, write_target, mo
     forms: list[dict] = []
     tokens = serve(_token_endpoint(["t-1", "t-2", "t-3"], forms))
     api = serve(lambda *_: DENIED)
-    gep = load_product(
-        write_target,
-        "gep",
-        api.url,
-        f'[gep.auth]\ntype = "oauth2-client-credentials"\ntoken_url = "{tokens.url}/t"\n'
-        'client_id_env = "C_ID"\nclient_secret_env = "C_SECRET"\n',
-    )
+    gep = _oauth_gep(write_target, api.url, f"{tokens.url}/t")
     response, _ = send(gep, "PUT", "/x", json_body=[])
     assert response.status_code == 401
     assert len(api.requests) == 2 and len(forms) == 2
