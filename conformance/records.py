@@ -46,6 +46,12 @@ ADDED_FIELDS: dict[str, tuple[str, ...]] = {
     "updateProcessedPorStatus": ("sourceSystemName",),
     "createUpdateProgressPayEvents": ("ShortDesc", "ShortDescription"),
 }
+# operation -> free-text fields that are one field under two spellings (Smart Materials' sample
+# answer spells ShortDescription what its request spells ShortDesc): a target sent both may keep
+# either, so an item spelling both carries the marker in both
+ALIASES: dict[str, tuple[str, ...]] = {
+    "createUpdateProgressPayEvents": ("ShortDesc", "ShortDescription"),
+}
 _ITEMS = {
     "updateProcessedPorStatus": "model",
     "createUpdateProgressPayEvents": "PPE",
@@ -135,10 +141,31 @@ def mark(operation: str, body: Any, marker: str | None, *,
                 if text is not None:
                     value[field] = text
                     done = True
+                    _mark_aliases(operation, value, path, field, marker, breached, judged, add)
                     break
             if not done and add and holder == "items":
                 _add_field(operation, value, path, marker, breached, judged, add)
     return body
+
+
+def _mark_aliases(operation: str, item: dict, path: str, field: str, marker: str,
+                  breached: Collection[str], judged: Collection[str], add: str | None) -> None:
+    """The marker also in the other spelling of `field` the item carries (`ALIASES`): a text
+    there is marked, a null replaced where `add` is "absent-or-null" (a generated case's)."""
+    names = ALIASES.get(operation, ())
+    if field not in names:
+        return
+    for alias in (n for n in names if n != field and n in item):
+        if _under_test(path, alias, breached, judged):
+            continue
+        limit = max_length(operation, alias)
+        if isinstance(item[alias], str):
+            text = marked(item[alias], marker, limit)
+            if text is not None:
+                item[alias] = text
+        elif item[alias] is None and add == "absent-or-null" and (
+                limit is None or len(marker) <= limit):
+            item[alias] = marker
 
 
 def _under_test(path: str, field: str, breached: Collection[str],

@@ -141,6 +141,19 @@ def test_an_event_or_order_without_free_text_gets_the_marker_in_a_field_of_its_o
     assert mark(PPE, {"PPE": [_event()]}, MARKER) == {"PPE": [_event()]}  # add not asked
 
 
+def test_an_event_spelling_both_short_descriptions_carries_the_marker_in_both():
+    """ShortDesc and ShortDescription are one field under two spellings: a target sent both may
+    keep either (the mock kept a generated case's ShortDesc null, and its event no marker)."""
+    both = {"PPE": [_event(ShortDesc=None, ShortDescription="x")]}
+    (generated,) = mark(PPE, both, MARKER, add="absent-or-null")["PPE"]
+    assert generated["ShortDesc"] == MARKER and generated["ShortDescription"] == f"{MARKER} x"
+    (scripted,) = mark(PPE, both, MARKER, add="absent")["PPE"]  # a scenario's null is its choice
+    assert scripted["ShortDesc"] is None and scripted["ShortDescription"] == f"{MARKER} x"
+    texts = {"PPE": [_event(ShortDesc="a", ShortDescription="b")]}
+    (event,) = mark(PPE, texts, MARKER)["PPE"]
+    assert (event["ShortDesc"], event["ShortDescription"]) == (f"{MARKER} a", f"{MARKER} b")
+
+
 def test_no_field_is_added_where_it_would_change_what_the_call_tests():
     sent = {"PPE": [_event(ShortDesc=None)]}  # a scenario's null is its own choice
     assert mark(PPE, sent, MARKER, add="absent") == sent
