@@ -323,20 +323,20 @@ class RunLedger:
 
         self._update(change)
 
-    def stop(self, product: str, kind: str, message: str) -> None:
-        """The product is not sent to any more in the run (`ProductTransport.stopped`), whichever
-        process found it: the first stop's kind and message are kept."""
+    def note(self, product: str, key: str, value: Any) -> None:
+        """A fact about the product every process of the run must know, kept as first noted:
+        "stopped" ([kind, message]: nothing more is sent to it, whichever process found it),
+        "credentials_worked" (a request with its credentials was answered other than 401)."""
 
         def change(state: dict) -> None:
             mine = state["products"].setdefault(product, {"used": 0, "next": 0.0})
-            mine.setdefault("stopped", [kind, message])
+            mine.setdefault(key, value)
 
         self._update(change)
 
-    def stopped(self, product: str) -> tuple[str, str] | None:
-        """(kind, message) of the product's stop (`stop`), or None."""
-        found = self._update(lambda state: (state["products"].get(product) or {}).get("stopped"))
-        return (found[0], found[1]) if found else None
+    def noted(self, product: str, key: str) -> Any:
+        """The fact `note` kept, or None."""
+        return self._update(lambda state: (state["products"].get(product) or {}).get(key))
 
     def refused(self) -> int:
         """Requests a budget kept back (`take`), in all."""
@@ -426,7 +426,7 @@ class ProductTransport:
         """Count one request against the budgets; its number. Raises when not sent. Its pacing
         slot is taken later (`pace`), when its bytes are about to leave."""
         if self.stopped is None and self.ledger.path is not None:  # another process stopped it
-            shared = self.ledger.stopped(self.product)
+            shared = self.ledger.noted(self.product, "stopped")
             if shared is not None:
                 with self._lock:
                     self.stopped = _STOPS[shared[0]](shared[1])
@@ -549,18 +549,32 @@ class ProductTransport:
         with self._lock:
             if self.stopped is None:
                 self.stopped = CredentialsRejected(
-                    f"credentials rejected from request {number} on (HTTP 401 after a refresh,"
-                    f" though they had worked): nothing more was sent to [{self.product}]"
+                    f"credentials rejected from request {number} on (HTTP 401, also when sent"
+                    f" once more, fetched again where they are fetched, though they had worked):"
+                    f" nothing more was sent to [{self.product}]"
                 )
                 self._share_stop()
             return CredentialsRejected(self.stopped.message)
 
 
     def _share_stop(self) -> None:
-        """Tell the run's other processes (xdist workers) that the product is stopped."""
+        """Tell the run's other processes (xdist workers) that the product is stopped (kept in
+        the ledger in memory too: the controller's pre-flight runs before it is shared)."""
         assert self.stopped is not None
-        if self.ledger.path is not None:
-            self.ledger.stop(self.product, type(self.stopped).__name__, self.stopped.message)
+        self.ledger.note(self.product, "stopped", [type(self.stopped).__name__,
+                                                   self.stopped.message])
+
+    def credentials_have_worked(self) -> bool:
+        """Whether a request with the product's credentials was answered other than 401, in
+        this process or another of the run (the pre-flight's, in the controller)."""
+        if not self.credentials_worked and self.ledger.noted(self.product, "credentials_worked"):
+            self.credentials_worked = True
+        return self.credentials_worked
+
+    def note_credentials_worked(self) -> None:
+        if not self.credentials_worked:
+            self.credentials_worked = True
+            self.ledger.note(self.product, "credentials_worked", True)
 
 
 _STOPS: dict[str, type[TransportError]] = {
@@ -911,11 +925,11 @@ class PolicySession(requests.Session):
         response = super().send(request, **kwargs)
         self.transport.accepted(response.request, response)
         if self.watch_credentials:
-            if response.status_code == 401 and self.transport.credentials_worked:
+            if response.status_code == 401 and self.transport.credentials_have_worked():
                 number = getattr(response.request, "conformance_number", self.transport.sent)
                 raise self.transport.credentials_refused(number)
             if response.status_code != 401:
-                self.transport.credentials_worked = True
+                self.transport.note_credentials_worked()
         return response
 
     def resolve_redirects(self, *args, **kwargs):  # never: a 3xx is the answer

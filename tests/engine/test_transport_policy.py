@@ -342,6 +342,27 @@ def test_a_product_stopped_in_one_process_is_stopped_in_every_process(serve, wri
     assert exchange.transport_error.startswith("rate limited (HTTP 429): asked to wait 600 s")
 
 
+def test_credentials_that_worked_in_one_process_and_are_refused_in_another_stop_it(
+        serve, write_target, tmp_path, monkeypatch):
+    """-n 2: the pre-flight's request (the controller's) was answered, a worker's first request
+    gets 401 after the refresh: credentials rejected, not a 401 judged as the contract's."""
+    monkeypatch.setenv("T_PO", "po-token-1")
+    answers = iter([json_answer(200, {})])
+    server = serve(lambda m, p, h, b: next(answers, json_answer(401, {"message": "expired"})))
+    ledger = tmp_path / "ledger.json"
+    RunLedger().share(ledger)
+    bearer = '[po.auth]\ntype = "bearer"\ntoken_env = "T_PO"\n'
+    processes = [load_target(write_target(product_table("po", server.url, bearer)))
+                 for _ in range(2)]
+    for target in processes:
+        configure_run(target.products.values(), RunLimits(), RunLedger(ledger))
+    first, _ = send(processes[0].products["po"], "POST", "/service/v1/po/modify", json_body={})
+    second, exchange = send(processes[1].products["po"], "POST", "/service/v1/po/modify",
+                            json_body={})
+    assert first.status_code == 200 and second is None
+    assert exchange.transport_error.startswith("credentials rejected from request 2 on")
+
+
 def test_a_request_over_one_budget_takes_nothing_from_the_other(serve, write_target):
     """A product over its own budget leaves the run's budget to the others."""
     server = serve(lambda m, p, h, b: json_answer(200, {}))
