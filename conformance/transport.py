@@ -338,6 +338,21 @@ class RunLedger:
         """The fact `note` kept, or None."""
         return self._update(lambda state: (state["products"].get(product) or {}).get(key))
 
+    def interrupt(self, signal_name: str) -> None:
+        """Ctrl-C or SIGTERM reached the run's controller: its workers send nothing more
+        (`stop_facts`), though the signal reached it alone (`kill PID`)."""
+
+        def change(state: dict) -> None:
+            state.setdefault("interrupted", signal_name)
+
+        self._update(change)
+
+    def stop_facts(self, product: str) -> tuple[list | None, str | None]:
+        """(the product's stop as `note` kept it, the signal that interrupted the run), each
+        None when there is none: one read per request of an xdist worker."""
+        return self._update(lambda state: (
+            (state["products"].get(product) or {}).get("stopped"), state.get("interrupted")))
+
     def refused(self) -> int:
         """Requests a budget kept back (`take`), in all."""
         return self._update(lambda state: state.get("refused", 0))
@@ -426,7 +441,10 @@ class ProductTransport:
         """Count one request against the budgets; its number. Raises when not sent. Its pacing
         slot is taken later (`pace`), when its bytes are about to leave."""
         if self.stopped is None and self.ledger.path is not None:  # another process stopped it
-            shared = self.ledger.noted(self.product, "stopped")
+            shared, interrupted = self.ledger.stop_facts(self.product)
+            if interrupted:  # the controller was stopped: this worker too
+                STOP.request(interrupted)
+                STOP.check()
             if shared is not None:
                 with self._lock:
                     self.stopped = _STOPS[shared[0]](shared[1])

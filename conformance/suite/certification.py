@@ -265,7 +265,7 @@ class Certification:
             self.stop_message = (
                 f"interrupted after {len(self.items_done)} of {session.testscollected} items: "
                 "the results cover only what ran"
-            )
+            ) if self.items_done else summary.INTERRUPTED_STARTING
             self.suite_errors.append(self.stop_message)
         self.write_summary()
         return self.summary

@@ -363,6 +363,25 @@ def test_credentials_that_worked_in_one_process_and_are_refused_in_another_stop_
     assert exchange.transport_error.startswith("credentials rejected from request 2 on")
 
 
+def test_a_worker_sends_nothing_once_the_controller_was_interrupted(serve, write_target,
+                                                                    tmp_path):
+    """-n 2, `kill PID` reaches the controller only: its note in the run's ledger stops every
+    worker at its next request (KeyboardInterrupt, as the signal itself would)."""
+    server = serve(lambda m, p, h, b: json_answer(200, {}))
+    ledger = tmp_path / "ledger.json"
+    RunLedger().share(ledger)
+    worker = po_target(write_target, server.url)
+    configure_run(worker.products.values(), RunLimits(), RunLedger(ledger))
+    send(worker.products["po"], "POST", "/service/v1/po/modify", json_body={})
+    RunLedger(ledger).interrupt("SIGTERM")  # the controller's
+    try:
+        with pytest.raises(KeyboardInterrupt, match="SIGTERM"):
+            send(worker.products["po"], "POST", "/service/v1/po/modify", json_body={})
+    finally:
+        STOP.clear()
+    assert len(server.requests) == 1
+
+
 def test_a_request_over_one_budget_takes_nothing_from_the_other(serve, write_target):
     """A product over its own budget leaves the run's budget to the others."""
     server = serve(lambda m, p, h, b: json_answer(200, {}))
