@@ -100,6 +100,9 @@ def _run_pytest(
         document = {} if args.dry_run else _complete_reports(
             args, target_file, base_url, seed, report_dir, cause
         )
+        if STOP.requested() and document and not document.get("stopped"):
+            # a signal after the last item, while the reports were written (`STOP.defer`)
+            document = summary.rewrite_stopped_late(report_dir, document)
         if default_dir and not args.dry_run:  # a dry run leaves the last real run's reports
             run_settings.copy_to_latest(report_dir)
     if status == pytest.ExitCode.USAGE_ERROR:

@@ -274,6 +274,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
         certification.complete_reports(INTERRUPTED_STARTING if certification.interrupted
                                        else "the run stopped before its session ended")
+        certification.stopped_late()  # a signal while the reports were written
     if run.default_report_dir:
         from conformance.suite.settings import copy_to_latest
 

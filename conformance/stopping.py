@@ -22,6 +22,7 @@ class StopRequest:
     def __init__(self) -> None:
         self._event = threading.Event()
         self.signal_name = ""
+        self.deferred = False  # the reports are being written: remember a signal, raise none
 
     def request(self, signal_name: str) -> None:
         self.signal_name = signal_name
@@ -33,6 +34,13 @@ class StopRequest:
     def clear(self) -> None:
         self._event.clear()
         self.signal_name = ""
+        self.deferred = False
+
+    def defer(self) -> None:
+        """From now on a signal is remembered, not raised: the run is writing its reports,
+        which an interrupt would leave half written (or, landing after pytest returned, have
+        replaced with "nothing was sent"). The run reads `requested()` at its end."""
+        self.deferred = True
 
     def check(self) -> None:
         """Raise KeyboardInterrupt when a stop was asked for: nothing more is sent."""
@@ -46,7 +54,8 @@ STOP = StopRequest()
 def _stop(signum: int, frame) -> None:
     name = signal.Signals(signum).name
     STOP.request(name)
-    raise KeyboardInterrupt(name)
+    if not STOP.deferred:
+        raise KeyboardInterrupt(name)
 
 
 def stop_on_signals() -> None:

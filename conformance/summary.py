@@ -22,6 +22,7 @@ from conformance.report import terminal
 from conformance.verdict import (
     CONFORMANT,
     EXIT_CODES,
+    INCONCLUSIVE,
     UNTESTED,
     RuleResult,
     counts,
@@ -36,6 +37,9 @@ SCHEMA_VERSION = 1
 # the pre-flight, collecting)
 INTERRUPTED_BEFORE = "interrupted before the run started: nothing was sent"
 INTERRUPTED_STARTING = "interrupted while the run was starting, before its first item"
+# `stopped` of a run a signal reached once every item had run (its reports being written)
+INTERRUPTED_FINISHING = ("interrupted once every item had run, while the reports were written:"
+                         " the results are whole, but the run was stopped")
 _LATER_BODY_CHARS = 1000  # body characters kept in a rule's second and third failure
 
 
@@ -195,6 +199,34 @@ def build(
     if setup_failed and not unreachable:
         document["exit_code"] = EXIT_USAGE
     return target.redactor().data(document)
+
+
+def stopped_late(document: dict) -> dict:
+    """The summary of a run a signal reached after its last item (`INTERRUPTED_FINISHING`): as
+    any stop, no verdict on the target (inconclusive, exit 3), the results kept as they are."""
+    late = dict(document)
+    late["stopped"] = INTERRUPTED_FINISHING
+    late["suite_errors"] = [*document.get("suite_errors", []), INTERRUPTED_FINISHING]
+    late["verdict"] = INCONCLUSIVE
+    late["verdict_line"] = verdict_line(INCONCLUSIVE, len(document.get("untested_must", [])))
+    late["exit_code"] = EXIT_CODES[INCONCLUSIVE]
+    return late
+
+
+def rewrite_stopped_late(report_dir: Path, document: dict) -> dict:
+    """`stopped_late`, written over the run's reports: summary.json, and the JUnit and HTML
+    files rendered again from it (`report.standalone`). A folder gone is left as it is."""
+    from conformance.report import standalone
+
+    late = stopped_late(document)
+    try:
+        write(report_dir / "summary.json", late)
+        for name in ("junit.xml", "report.html"):
+            (report_dir / name).unlink(missing_ok=True)
+        standalone.write_missing(report_dir, late)
+    except OSError:
+        pass
+    return late
 
 
 def write(path: Path, document: dict) -> None:

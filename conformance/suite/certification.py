@@ -118,6 +118,7 @@ class Certification:
         self.preflight: dict[str, preflight.ProductCheck] = {}
         self.preflight_failed = False  # a setup problem: no item runs, the reports say why
         self.ledger_dir: Path | None = None  # the run's budgets and pacing, shared with workers
+        self.session: pytest.Session | None = None  # its exit status, set again by a late stop
 
     # ---------------------------------------------------------------- before anything runs
     def run_preflight(self) -> set[str]:
@@ -249,6 +250,8 @@ class Certification:
         if self._finished:
             return self.summary
         self._finished = True
+        self.session = session
+        STOP.defer()  # a signal from here on is a stop the reports say, not a half-written set
         holder = type("Report", (), {})()  # the controller's own requests (the probe)
         attach_transport_records(holder, self.run, source="pre-flight")
         self.planned += holder.conformance_planned
@@ -290,6 +293,16 @@ class Certification:
                 "max_requests_per_product": {name: product.transport.file_max
                                              for name, product in self.run.target.products.items()
                                              if product.transport.file_max is not None}}
+
+    def stopped_late(self) -> None:
+        """A signal reached the run after its last item, while its reports were written
+        (`STOP.defer`: remembered, not raised): the reports say it was stopped, and the run
+        exits 3, as a stop at any other moment."""
+        if not STOP.requested() or self.summary is None or self.summary.get("stopped"):
+            return
+        self.summary = summary.rewrite_stopped_late(self.run.report_dir, self.summary)
+        if self.session is not None:
+            self.session.exitstatus = self.summary["exit_code"]
 
     def complete_reports(self, cause: str) -> None:
         """All three report files exist afterwards: a run stopped before its session ended

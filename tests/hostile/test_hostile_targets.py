@@ -537,6 +537,29 @@ def test_an_interrupt_a_frame_swallows_still_stops_the_run(tmp_path, hostile, up
     assert "KeyboardInterrupt" not in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("moment", ["sessionfinish", "unconfigure"])
+def test_a_signal_after_the_last_item_is_a_stop_the_reports_say(tmp_path, moment):
+    """SIGINT once every item ran (`late_signal_plugin`), while the reports are written or just
+    after: the reports are whole and say the run was stopped, exit 3 (it went unheard and the
+    run exited 0, or the reports were replaced by "nothing was sent")."""
+    env = {**ENV, "PYTEST_PLUGINS": "late_signal_plugin", "LATE_SIGNAL_AT": moment,
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent),
+                                          os.environ.get("PYTHONPATH", "")])}
+    done = conformance_run("--api", "po", "--profile", "smoke", "--seed", "5",
+                           "--report-dir", str(tmp_path), env=env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 3, output[-3000:]
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output
+    document = summary_of(tmp_path)
+    assert document["stopped"] == ("interrupted once every item had run, while the reports were"
+                                   " written: the results are whole, but the run was stopped")
+    assert document["verdict"] == "inconclusive" and document["exit_code"] == 3
+    assert document["counts"]["rules"]["passed"] > 10  # the results are kept
+    for name in ("junit.xml", "report.html"):  # rendered again from that summary
+        assert "but the run was stopped" in (tmp_path / name).read_text(), name
+    assert done.stdout.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE  (exit 3)")
+
+
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(c) for c in path.read_text().split()] if path.exists() else []
