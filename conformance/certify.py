@@ -8,6 +8,7 @@ plugin (`conformance.plugin`) — the same run `pytest --pyargs conformance.suit
 
 import argparse
 import contextlib
+import dataclasses
 import ipaddress
 import json
 import os
@@ -73,9 +74,36 @@ def _settings(args: argparse.Namespace, target_file: Path | None, base_url: str 
     )
 
 
+@dataclasses.dataclass
+class _Ending:
+    """How a run ends, once the embedded mock (if any) is stopped: `code`, or the summary to
+    print (`document`, its reports in `report_dir`) and its exit code."""
+
+    code: int | None = None
+    document: dict | None = None
+    report_dir: Path | None = None
+    default_dir: bool = False
+
+
+def _end(ending: _Ending) -> int:
+    """The verdict printed last. A signal that came after the last item (`STOP.defer`: it was
+    remembered, not raised), the mock's shutdown included, makes the run a stop: the reports
+    are rewritten so (`summary.rewrite_stopped_late`) and the run exits 3."""
+    document = ending.document
+    if document is None or ending.report_dir is None:
+        return ending.code or 0
+    if STOP.requested() and not document.get("stopped"):
+        document = summary.rewrite_stopped_late(ending.report_dir, document)
+        if ending.default_dir:
+            run_settings.copy_to_latest(ending.report_dir)
+    for line in summary.screen_lines(document):
+        print(line)
+    return int(document.get("exit_code", EXIT_CODES[document["verdict"]]))
+
+
 def _run_pytest(
     args: argparse.Namespace, target_file: Path | None, base_url: str | None, note: str = ""
-) -> int:
+) -> _Ending:
     """`target_file` None: reference.toml's data on `base_url` (someone's server); `note` is
     printed once the options are known to be good."""
     import pytest
@@ -100,27 +128,22 @@ def _run_pytest(
         document = {} if args.dry_run else _complete_reports(
             args, target_file, base_url, seed, report_dir, cause
         )
-        if STOP.requested() and document and not document.get("stopped"):
-            # a signal after the last item, while the reports were written (`STOP.defer`)
-            document = summary.rewrite_stopped_late(report_dir, document)
         if default_dir and not args.dry_run:  # a dry run leaves the last real run's reports
             run_settings.copy_to_latest(report_dir)
     if status == pytest.ExitCode.USAGE_ERROR:
-        return EXIT_USAGE
+        return _Ending(EXIT_USAGE)
     if args.dry_run:  # the plan the run wrote; no verdict
         plan = report_dir / "dry-run.txt"
         if status == pytest.ExitCode.INTERRUPTED or STOP.requested():
             plan.unlink(missing_ok=True)  # a part of a plan would undercount what a run sends
             print("conformance: the dry run was interrupted before its plan was complete:"
                   " nothing was sent, no plan written — run it again to the end", file=sys.stderr)
-            return EXIT_INCONCLUSIVE
+            return _Ending(EXIT_INCONCLUSIVE)
         if plan.is_file():
             print("\n".join(written.screen_plan(plan.read_text(encoding="utf-8"))))
             print(f"conformance: the whole plan, every record touched listed: {plan}")
-        return 0 if status == pytest.ExitCode.OK else EXIT_INCONCLUSIVE
-    for line in summary.screen_lines(document):
-        print(line)
-    return int(document.get("exit_code", EXIT_CODES[document["verdict"]]))
+        return _Ending(0 if status == pytest.ExitCode.OK else EXIT_INCONCLUSIVE)
+    return _Ending(document=document, report_dir=report_dir, default_dir=default_dir)
 
 
 def _complete_reports(args, target_file, base_url, seed: int, report_dir: Path,
@@ -199,7 +222,8 @@ def _certify_mock(args: argparse.Namespace) -> int:
             f"conformance: certifying the embedded mock ({variant}) at {base_url}",
             flush=True,
         )
-        return _run_pytest(args, target_file, base_url)
+        ending = _run_pytest(args, target_file, base_url)
+    return _end(ending)  # the mock stopped first: the verdict is the last line
 
 
 def _mock_target_file(args: argparse.Namespace) -> str:
@@ -326,7 +350,8 @@ def _start(args: argparse.Namespace) -> int:
             f" for the {len(demo)} variable(s) not exported (docs/mock.md)"
         )
         with _environment(demo):
-            return _run_pytest(args, target, args.base_url, note if demo else "")
+            ending = _run_pytest(args, target, args.base_url, note if demo else "")
+        return _end(ending)
     return _certify_mock(args)
 
 
