@@ -764,7 +764,8 @@ def _watch_connections_of(pool) -> None:
 def read_bounded(response: requests.Response, bound: int = BODY_BOUND,
                  watch: _Watch | None = None) -> None:
     """Read at most `bound` bytes of a streamed body into `response._content`; a longer body is
-    cut there (`response.conformance_cut` True) and its connection closed, never read whole.
+    cut there (`response.conformance_cut` True, and on its request) and its connection closed,
+    never read whole.
     `watch`: the request's whole-answer deadline; past it, `AnswerTooSlow` (and the connection
     closed, never back in the pool)."""
     try:
@@ -809,6 +810,8 @@ def _read_bounded(response: requests.Response, bound: int) -> None:
         response._content = bytes(kept[:bound])
         response._content_consumed = True
         response.conformance_cut = cut  # type: ignore[attr-defined]
+        if response.request is not None:  # what a schemathesis Response keeps of the answer
+            response.request.conformance_cut = cut  # type: ignore[attr-defined]
 
 
 class BoundedAdapter(HTTPAdapter):

@@ -28,6 +28,7 @@ from conformance.exchange import failed_as, record_exchange
 from conformance.fuzz import judging
 from conformance.fuzz.breaches import Breach, request_rules
 from conformance.fuzz.realism import realise
+from conformance.judges import was_cut
 from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
 from conformance.target import ProductTarget
 from conformance.transport import was_sent
@@ -218,6 +219,7 @@ class _Answer:
         self.status_code = response.status_code
         self.headers = {k: ", ".join(v) for k, v in response.headers.items()}
         self.content = response.content
+        self.conformance_cut = was_cut(response)
 
 
 def _exchange(product: ProductTarget, response, started: float) -> Exchange:

@@ -65,6 +65,10 @@ class Answer:
     content_type: str = ""  # media type, lower case, without parameters
     body: bytes | str = b""
     charset: str | None = None  # the media type's charset parameter, when given
+    # the body went on past the transport's read bound: `body` is only its start
+    cut: bool = False
+    # the readers (JSON, XML) a judge opened: `apply` asks whether one stopped at the cut
+    _opened: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.body, str):
@@ -81,7 +85,8 @@ class Answer:
             if name.strip().lower() == "charset" and value.strip():
                 # a repeated header reaches us joined by ", ": its first value names the charset
                 charset = value.split(",")[0].strip().strip('"').lower() or None
-        return cls(response.status_code, media.strip().lower(), response.content or b"", charset)
+        return cls(response.status_code, media.strip().lower(), response.content or b"", charset,
+                   was_cut(response))
 
     @property
     def content(self) -> bytes:
@@ -97,37 +102,68 @@ class Answer:
 
     @cached_property
     def _json(self):
-        return read_json(self.content)
+        return read_json(self.content, self.cut)
 
     @property
     def json(self) -> Any:
         """The body's JSON value (RFC 8259), or NOT_JSON."""
+        self._opened.append(self._json)
         return self._json.value
 
     @property
     def json_problem(self) -> str | None:
         """Why the body is not JSON (None when it is)."""
+        self._opened.append(self._json)
         return self._json.problem
 
     @cached_property
     def _xml(self):
-        return read_xml(self.content, self.charset)
+        return read_xml(self.content, self.charset, self.cut)
 
     @property
     def xml(self) -> Element | None:
         """The body's XML root element (RFC 7303 decoding, defusedxml), or None."""
+        self._opened.append(self._xml)
         return self._xml.value
 
     @property
     def xml_problem(self) -> str | None:
+        self._opened.append(self._xml)
         return self._xml.problem
+
+    @property
+    def cut_note(self) -> str:
+        """One line saying where the body was cut: at the transport's read bound."""
+        return f"the body went on past {_size(len(self.content))}"
+
+    def unjudged(self, opened: list) -> str | None:
+        """Why a judge that opened these readers gives no verdict: a cut body well-formed as
+        far as it was read (the rest, unread, decides), else None."""
+        if self.cut and any(read.unfinished for read in opened):
+            return f"{self.cut_note}, well-formed as far as read (the unread rest decides)"
+        return None
 
     def brief(self) -> str:
         media = self.content_type or "(no media type)"
         shown = f"HTTP {self.status} {media} {shown_body(self.text)}"
-        if is_json_media(self.content_type) and self.content.strip() and self.json_problem:
-            shown += f" ({self.json_problem})"
+        read = self._json
+        if is_json_media(self.content_type) and self.content.strip() and read.problem:
+            shown += f" ({self.cut_note})" if read.unfinished else f" ({read.problem})"
         return shown
+
+
+def was_cut(response: Any) -> bool:
+    """Whether the transport cut the answer's body at its read bound: marked on the response
+    (requests) or on its request (what a schemathesis Response keeps of it)."""
+    return bool(getattr(response, "conformance_cut", False)
+                or getattr(getattr(response, "request", None), "conformance_cut", False))
+
+
+def _size(count: int) -> str:
+    mib = 1024 * 1024
+    if count and count % mib == 0:
+        return f"{count // mib} MiB ({count} bytes)"
+    return f"{count} bytes"
 
 
 @dataclass
@@ -209,19 +245,27 @@ class Judgement:
 
 
 def apply(name: str, ctx: Context) -> Judgement:
-    """Run judge `name` on one answer; the caller attaches the rule id(s)."""
+    """Run judge `name` on one answer; the caller attaches the rule id(s). On a body cut at the
+    read bound, a judge that read a body well-formed as far as it goes gives no verdict (the
+    unread rest decides), and a failure says the body was cut."""
+    opened = ctx.answer._opened
+    del opened[:]
     try:
         result = evaluate(name, ctx)
     except Exception as error:
         trace = "".join(traceback.format_exception(error)).strip()
         return Judgement(Status.INCONCLUSIVE, f"suite error: judge {name!r} raised "
                          f"{type(error).__name__}: {error}\n{trace}", suite_error=True)
+    unjudged = ctx.answer.unjudged(opened)
+    if unjudged is not None:
+        result = NotApplicable(unjudged)
     if isinstance(result, NotApplicable):
         return Judgement(Status.SKIPPED, f"not judged: {result.reason}")
     if result is None:
         return Judgement(Status.PASSED)
+    cut = f" ({ctx.answer.cut_note}: judged on the part read)" if ctx.answer.cut else ""
     return Judgement(Status.FAILED,
-                     f"Received: {result.received} / Documented: {result.documented}")
+                     f"Received: {result.received} / Documented: {result.documented}{cut}")
 
 
 def _load() -> None:

@@ -7,6 +7,10 @@ XML is decoded the way RFC 7303 §3 orders the sources of its encoding: a byte-o
 `charset`, then the XML declaration's `encoding` (XML 1.0 §4.3.3), else UTF-8; it is parsed
 through defusedxml (no entities, no DTDs). A body that cannot be read comes with the reason:
 which byte, which literal, which declaration.
+
+A body cut at the transport's read bound is read as far as it goes (`cut=True`): an error
+where the text stops (a string, number or element the cut broke off) is no error of the
+target's, and the read says so (`unfinished`); an error before it is judged as ever.
 """
 
 import codecs
@@ -14,6 +18,7 @@ import json
 import re
 from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element, ParseError
+from xml.parsers.expat import errors as expat_errors
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -25,10 +30,32 @@ _DECLARATION = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)
 
 
 class Read(NamedTuple):
-    """What a reader made of a body: the value (NOT_JSON / None when unreadable) and why not."""
+    """What a reader made of a body: the value (NOT_JSON / None when unreadable) and why not.
+    `unfinished`: a cut body that is well-formed as far as it was read (no verdict either way)."""
 
     value: Any
     problem: str | None = None
+    unfinished: bool = False
+
+
+# how near the end of a cut text an error counts as the cut's: a literal or a \uXXXX escape
+# broken off (`tru`, `\u00`) is reported where it starts, a few characters back
+_AT_THE_CUT = 6
+
+
+# expat's errors that only running out of text gives (the rest, unread, may close them)
+_AT_THE_END = {expat_errors.codes[message] for message in (
+    expat_errors.XML_ERROR_NO_ELEMENTS, expat_errors.XML_ERROR_UNCLOSED_TOKEN,
+    expat_errors.XML_ERROR_PARTIAL_CHAR, expat_errors.XML_ERROR_UNCLOSED_CDATA_SECTION)}
+
+
+def _cut_decoding(content: bytes, error: UnicodeDecodeError, cut: bool) -> bool:
+    """A multi-byte character the cut broke in two: the text read ends before it."""
+    return cut and error.reason == "unexpected end of data" and error.end == len(content)
+
+
+def _at_the_cut(text: str, position: int) -> bool:
+    return position >= len(text.rstrip()) - _AT_THE_CUT
 
 
 class _NotJsonLiteral(ValueError):
@@ -39,8 +66,9 @@ def _refuse_constant(literal: str) -> Any:
     raise _NotJsonLiteral(literal)
 
 
-def read_json(content: bytes) -> Read:
-    """The JSON value of a body (RFC 8259), or NOT_JSON and the reason it is not JSON."""
+def read_json(content: bytes, cut: bool = False) -> Read:
+    """The JSON value of a body (RFC 8259), or NOT_JSON and the reason it is not JSON.
+    `cut`: the body went on past what was read; the part read is judged as far as it decides."""
     if not content.strip():
         return Read(NOT_JSON, "the body is empty")
     if content.startswith(UTF8_BOM):
@@ -49,16 +77,24 @@ def read_json(content: bytes) -> Read:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        return Read(NOT_JSON, f"byte 0x{content[error.start]:02X} at offset {error.start} is "
-                              "not UTF-8, the encoding of JSON (RFC 8259 §8.1)")
+        if not _cut_decoding(content, error, cut):
+            return Read(NOT_JSON, f"byte 0x{content[error.start]:02X} at offset {error.start}"
+                                  " is not UTF-8, the encoding of JSON (RFC 8259 §8.1)")
+        text = content[:error.start].decode("utf-8", errors="replace")
     try:
-        return Read(json.loads(text, parse_constant=_refuse_constant))
+        value = json.loads(text, parse_constant=_refuse_constant)
+        # a whole value and then the cut: what came after it (more than whitespace?) is unread
+        return Read(NOT_JSON, "the body was cut after a whole JSON value", True) if cut else (
+            Read(value))
     except _NotJsonLiteral as literal:
         return Read(NOT_JSON, f"the literal {literal} is not JSON (RFC 8259 §6 has no NaN or "
                               "Infinity)")
     except json.JSONDecodeError as error:
+        # an unterminated string runs to the end of the text, wherever it started
+        unfinished = cut and (error.msg.startswith("Unterminated string")
+                              or _at_the_cut(text, error.pos))
         return Read(NOT_JSON, f"not JSON: {error.msg} at line {error.lineno} column "
-                              f"{error.colno} (RFC 8259)")
+                              f"{error.colno} (RFC 8259)", unfinished)
     except RecursionError:
         return Read(NOT_JSON, "not readable JSON: nested too deeply")
     except ValueError as error:  # a number of more digits than Python converts (4,300)
@@ -79,8 +115,9 @@ def xml_encoding(content: bytes, charset: str | None) -> tuple[str, str, int]:
     return "utf-8", "the default (no charset, byte-order mark or declaration)", 0
 
 
-def read_xml(content: bytes, charset: str | None = None) -> Read:
-    """The root element of an XML body, or None and the reason it cannot be read."""
+def read_xml(content: bytes, charset: str | None = None, cut: bool = False) -> Read:
+    """The root element of an XML body, or None and the reason it cannot be read.
+    `cut`: the body went on past what was read; an error at the end of the text is the cut's."""
     if not content.strip():
         return Read(None, "the body is empty")
     encoding, source, skip = xml_encoding(content, charset)
@@ -92,14 +129,24 @@ def read_xml(content: bytes, charset: str | None = None) -> Read:
         text = content[skip:].decode(encoding)
     except UnicodeDecodeError as error:
         offset = skip + error.start
-        return Read(None, f"byte 0x{content[offset]:02X} at offset {offset} is not "
-                          f"{encoding}, the encoding {source} names (RFC 7303 §3)")
+        if not _cut_decoding(content, error, cut):
+            return Read(None, f"byte 0x{content[offset]:02X} at offset {offset} is not "
+                              f"{encoding}, the encoding {source} names (RFC 7303 §3)")
+        text = content[skip:offset].decode(encoding, errors="replace")
     try:
-        return Read(fromstring(text))  # a str: the declaration's encoding is not applied again
+        root = fromstring(text)  # a str: the declaration's encoding is not applied again
+        return Read(None, "the body was cut after a whole XML element", True) if cut else (
+            Read(root))
     except ParseError as error:
-        return Read(None, f"not XML: {error} (decoded as {encoding}, from {source})")
+        return Read(None, f"not XML: {error} (decoded as {encoding}, from {source})",
+                    cut and _xml_error_at_the_cut(error))
     except (DefusedXmlException, ValueError) as error:
         return Read(None, f"XML refused: {type(error).__name__} {error}")
+
+
+def _xml_error_at_the_cut(error: ParseError) -> bool:
+    """Expat's error is one only the end of the text gives: no root closed, a token unclosed."""
+    return getattr(error, "code", None) in _AT_THE_END
 
 
 def local_name(element: Element) -> str:
