@@ -51,6 +51,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import DecodeError as Urllib3DecodeError
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from conformance.errors import UsageError
@@ -176,7 +177,14 @@ def describe(error: BaseException, timeout: float | None = None) -> tuple[Transp
         return TransportFailure.REFUSED, f"no connection{waited} (connect timeout)"
     if isinstance(error, requests.exceptions.Timeout):
         return TransportFailure.NO_ANSWER, f"no answer{waited} (read timeout)"
+    if isinstance(error, requests.exceptions.ContentDecodingError):
+        return TransportFailure.OTHER, (
+            "the body does not decode as its Content-Encoding says (a broken gzip or deflate"
+            " stream)")
     if isinstance(error, requests.exceptions.ConnectionError):
+        if "badstatusline" in lowered or "illegal status line" in lowered:
+            return TransportFailure.NO_ANSWER, (
+                "the target answered with something that is not HTTP (no valid status line)")
         if "refused" in lowered:
             return TransportFailure.REFUSED, "connection refused — is the target running there?"
         if "name or service not known" in lowered or "nodename nor servname" in lowered or (
@@ -774,6 +782,9 @@ def read_bounded(response: requests.Response, bound: int = BODY_BOUND,
         response.close()
         if watch is not None and watch.finish():
             raise _too_slow(watch, response.request) from None
+        if isinstance(error, Urllib3DecodeError):  # a body its Content-Encoding does not decode
+            raise requests.exceptions.ContentDecodingError(error, request=response.request) \
+                from None
         if "timed out" in str(error).lower():
             raise requests.exceptions.ReadTimeout(error, request=response.request) from None
         raise requests.exceptions.ChunkedEncodingError(error, request=response.request) from None

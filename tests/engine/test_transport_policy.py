@@ -410,3 +410,37 @@ def test_an_accepted_write_keeps_a_bounded_part_of_its_answer():
     transport.accepted(request, response)
     _, writes = transport.drain()
     assert len(writes[0]["answer"]) == WRITE_ANSWER_CHARS < 2 * 1024 * 1024
+
+
+@pytest.mark.parametrize("answer, cause", [
+    (b"GARBAGE\r\n\r\n", "the target answered with something that is not HTTP (no valid status"
+                         " line)"),
+    (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot-gzip!!",
+     "the body does not decode as its Content-Encoding says (a broken gzip or deflate stream)"),
+], ids=["no-status-line", "broken-gzip"])
+def test_an_answer_that_is_not_http_or_does_not_decode_is_named_so(answer, cause):
+    """Not "connection closed" or "reset", which sent a reader looking at the network."""
+    import socket
+
+    from requests import Session
+
+    from conformance.transport import BoundedAdapter, describe
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+
+        def answer_once():
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(answer)
+
+        thread = threading.Thread(target=answer_once, daemon=True)
+        thread.start()
+        session = Session()
+        session.mount("http://", BoundedAdapter())
+        with pytest.raises(Exception) as raised:
+            session.get(f"http://127.0.0.1:{listener.getsockname()[1]}/", timeout=5)
+        thread.join(timeout=5)
+    assert describe(raised.value, 5)[1] == cause
