@@ -73,6 +73,33 @@ def _certify_the_embedded_mock(config: pytest.Config) -> None:
 _MOCK = pytest.StashKey[object]()
 
 
+def _as_pytest_option(message: str) -> str:
+    """A usage error in the words of the pytest entry point: `--api foo: ...` names
+    `--conformance-api`, the option this user typed."""
+    from conformance.suite.options import RUN_OPTIONS
+
+    for name, _ in RUN_OPTIONS:
+        if message.startswith((f"--{name} ", f"--{name}:")):
+            return f"--conformance-{message[2:]}"
+    return message
+
+
+def _check_options_first(option) -> None:
+    """The options no target is needed to judge, before the embedded mock starts."""
+    from conformance.suite import settings as run_settings
+
+    try:
+        run_settings.check_options(
+            api=option.conformance_api, waivers=option.conformance_waivers,
+            baseline=option.conformance_baseline, fail_on=option.conformance_fail_on,
+            rate_limit=option.conformance_rate_limit,
+            max_requests=option.conformance_max_requests,
+            retry_after_max=option.conformance_retry_after_max,
+            concurrency=option.conformance_concurrency)
+    except UsageError as error:
+        raise pytest.UsageError(_as_pytest_option(str(error))) from None
+
+
 @pytest.hookimpl(trylast=True)  # after pytest's own unraisable-exception hook is set
 def pytest_sessionstart(session: pytest.Session) -> None:
     if _RUN is not None:
@@ -87,6 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
             if config.workerinput.get(name):
                 setattr(config.option, name, config.workerinput[name])
     elif not _active(config) and _runs_the_suite(config):
+        _check_options_first(config.option)  # a mistake is refused before the mock starts
         _certify_the_embedded_mock(config)
     if not _active(config):
         return
@@ -139,7 +167,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except UsageError as error:  # pytest's usage error (exit 4): no report folder left
         if getattr(option, "conformance_default_report_dir", False):
             _remove_if_empty(Path(option.conformance_report_dir))
-        raise pytest.UsageError(str(error)) from None
+        raise pytest.UsageError(_as_pytest_option(str(error))) from None
     if not _is_worker(config):
         _RUN.report_dir.mkdir(parents=True, exist_ok=True)
         from conformance.suite.certification import Certification

@@ -137,5 +137,6 @@ def test_plain_pytest_refuses_a_mistake_with_its_usage_code_and_leaves_no_folder
         capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 4, done.stdout + done.stderr
     assert done.stderr.strip() == (
-        "ERROR: --api foo: unknown product — use gep, po and/or smat")
+        "ERROR: --conformance-api foo: unknown product — use gep, po and/or smat")
+    assert "certifying the embedded mock" not in done.stdout  # refused before it starts
     assert list(tmp_path.iterdir()) == []
