@@ -13,6 +13,7 @@ import ipaddress
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -118,6 +119,7 @@ def _run_pytest(
         args.report_dir = str(run_settings.timestamped_report_dir())
     report_dir = Path(args.report_dir).absolute()
     status = None
+    started = time.time()
     try:
         status = pytest.main(_pytest_args(args, target_file, base_url, seed))
     except KeyboardInterrupt:  # while pytest was loading, before its session: a stop all the same
@@ -135,7 +137,9 @@ def _run_pytest(
     if args.dry_run:  # the plan the run wrote; no verdict
         plan = report_dir / "dry-run.txt"
         if status == pytest.ExitCode.INTERRUPTED or STOP.requested():
-            plan.unlink(missing_ok=True)  # a part of a plan would undercount what a run sends
+            # a part of a plan would undercount what a run sends: none of its files is left
+            _remove_written_since(report_dir, started, ("dry-run.txt", "junit.xml",
+                                                        "report.html"))
             print("conformance: the dry run was interrupted before its plan was complete:"
                   " nothing was sent, no plan written — run it again to the end", file=sys.stderr)
             return _Ending(EXIT_INCONCLUSIVE)
@@ -144,6 +148,18 @@ def _run_pytest(
             print(f"conformance: the whole plan, every record touched listed: {plan}")
         return _Ending(0 if status == pytest.ExitCode.OK else EXIT_INCONCLUSIVE)
     return _Ending(document=document, report_dir=report_dir, default_dir=default_dir)
+
+
+def _remove_written_since(folder: Path, since: float, names: tuple[str, ...]) -> None:
+    """The files of `names` this run wrote into `folder` (none older: someone's reports), and
+    the folder when that leaves it empty."""
+    for name in names:
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime >= since - 1:
+                path.unlink()
+    with contextlib.suppress(OSError):  # not empty: left as it is
+        folder.rmdir()
 
 
 def _complete_reports(args, target_file, base_url, seed: int, report_dir: Path,
