@@ -121,6 +121,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _CONFIG
     _CONFIG = config
     stop_on_signals()  # `pytest` run directly too: SIGTERM stops it as Ctrl-C does
+    STOP.deferred = False  # an earlier run in this process wrote its reports; this one starts
     from conformance.suite import settings as run_settings
 
     _keep_hypothesis_files_out_of_the_working_directory()
