@@ -327,6 +327,7 @@ def _main(args: argparse.Namespace) -> int:
     STOP.clear()  # a new run (tests run several in one process)
     stop_on_signals()
     _check_workers(args.workers)
+    run_settings.refuse_empty(vars(args))
     run_settings.check_options(  # a wrong option is refused before a mock starts
         api=args.api,
         waivers=args.waivers,

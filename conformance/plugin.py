@@ -89,6 +89,9 @@ def _check_options_first(option) -> None:
     from conformance.suite import settings as run_settings
 
     try:
+        run_settings.refuse_empty({name: getattr(option, f"conformance_{name}", None)
+                                   for name in run_settings.OPTIONS_NEVER_EMPTY},
+                                  prefix="--conformance-")
         run_settings.check_options(
             api=option.conformance_api, waivers=option.conformance_waivers,
             baseline=option.conformance_baseline, fail_on=option.conformance_fail_on,
@@ -272,6 +275,7 @@ def pytest_keyboard_interrupt(excinfo) -> None:
         # no line number (tb_lineno None) broke that formatting, with a TypeError and no
         # verdict: the frame pytest's session loop runs in is all it gets
         excinfo.traceback = excinfo.traceback[:1]
+    STOP.defer()  # a second Ctrl-C does not break the reports of the first
     certification = config.pluginmanager.get_plugin("conformance-certification")
     if certification is not None:
         certification.interrupted = True
@@ -294,16 +298,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if run is None or _is_worker(config):
         return
     certification = config.pluginmanager.get_plugin("conformance-certification")
-    if certification is not None:  # the workers are done with it
-        certification.remove_ledger()
-    if run.limits.dry_run:  # a plan, not a run: no verdict files, reports/latest left alone
-        return
-    if certification is not None:
+    if certification is not None and not run.limits.dry_run:
         from conformance.summary import INTERRUPTED_STARTING
 
         certification.complete_reports(INTERRUPTED_STARTING if certification.interrupted
                                        else "the run stopped before its session ended")
         certification.stopped_late()  # a signal while the reports were written
+    if certification is not None:  # the workers are done with it, the summary has its figures
+        certification.remove_ledger()
+    if run.limits.dry_run:  # a plan, not a run: no verdict files, reports/latest left alone
+        return
     if run.default_report_dir:
         from conformance.suite.settings import copy_to_latest
 
@@ -347,6 +351,7 @@ def pytest_runtestloop(session: pytest.Session):
             )
         return (yield)
     finally:
+        STOP.defer()  # the items are done: a signal from here on is a stop the reports say
         sender, _SENDER = _SENDER, None
         sender.close()
 

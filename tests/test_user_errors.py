@@ -16,10 +16,13 @@ def test_unknown_product_in_api_is_refused_before_a_mock_starts(capsys):
     assert "certifying" not in out
 
 
-@pytest.mark.parametrize("option", ["--api=,", "--api=", "--rate-limit="])
+@pytest.mark.parametrize("option", ["--api=,", "--api=", "--rate-limit=", "--target=",
+                                    "--base-url=", "--report-dir=", "--waivers=",
+                                    "--baseline="])
 def test_an_empty_option_value_is_refused_not_read_as_left_out(capsys, option):
-    """`--api ,` selected nothing (a run with no product, exit 3) and `--rate-limit ''` meant no
-    limit: an option given empty is a mistake."""
+    """`--api ,` selected nothing (a run with no product, exit 3), `--rate-limit ''` meant no
+    limit, `--target "$TARGET"` with the variable unset certified the embedded mock (green) and
+    `--report-dir ''` wrote into the working directory: an option given empty is a mistake."""
     assert main(["run", option]) == 2
     out, err = capsys.readouterr()
     name, value = option.split("=")

@@ -288,7 +288,11 @@ class Certification:
         if not products or self.run.limits.dry_run:
             return None
         ledger = products[0].transport.ledger
-        return {"sent": ledger.used(), "not_sent_for_a_budget": ledger.refused(),
+        try:
+            sent, refused = ledger.used(), ledger.refused()
+        except OSError:  # the shared file is gone: no figures rather than wrong ones
+            return None
+        return {"sent": sent, "not_sent_for_a_budget": refused,
                 "max_requests": self.run.limits.max_requests,
                 "max_requests_per_product": {name: product.transport.file_max
                                              for name, product in self.run.target.products.items()
@@ -312,6 +316,9 @@ class Certification:
         if self.summary is None:
             self.stopped = self.stop_message = cause
             self.suite_errors.append(cause)
+            if self.written is None and not self.run.limits.dry_run:  # what it wrote, all the same
+                self.written = written.write(self.run.report_dir / "written.json", self.run,
+                                             self.writes)
             self.write_summary()
         assert self.summary is not None
         standalone.write_missing(self.run.report_dir, self.summary)

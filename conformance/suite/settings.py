@@ -161,6 +161,21 @@ def _check_report_dir(report_dir: str) -> None:
         ) from None
 
 
+OPTIONS_NEVER_EMPTY = ("target", "base_url", "report_dir", "waivers", "baseline", "api",
+                       "rate_limit")
+
+
+def refuse_empty(values: dict, prefix: str = "--") -> None:
+    """An option given with an empty value is a mistake, not the option left out: `--target
+    "$TARGET"` with the variable unset certified the embedded mock and went green, and
+    `--report-dir ''` wrote into the working directory."""
+    for name in OPTIONS_NEVER_EMPTY:
+        value = values.get(name)
+        if isinstance(value, str) and not value.strip():
+            option = prefix + name.replace("_", "-")
+            raise UsageError(f"{option} {value!r}: empty — give a value, or leave {option} out")
+
+
 def check_options(
     *,
     api: str | None,
