@@ -537,8 +537,10 @@ def test_an_interrupt_a_frame_swallows_still_stops_the_run(tmp_path, hostile, up
     assert "KeyboardInterrupt" not in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("moment", ["sessionfinish", "unconfigure"])
-def test_a_signal_after_the_last_item_is_a_stop_the_reports_say(tmp_path, moment):
+@pytest.mark.parametrize("moment, workers", [("sessionfinish", []), ("unconfigure", []),
+                                             ("sessionfinish", ["-n", "2"])],
+                         ids=["sessionfinish", "unconfigure", "sessionfinish-n2"])
+def test_a_signal_after_the_last_item_is_a_stop_the_reports_say(tmp_path, moment, workers):
     """SIGINT once every item ran (`late_signal_plugin`), while the reports are written or just
     after: the reports are whole and say the run was stopped, exit 3 (it went unheard and the
     run exited 0, or the reports were replaced by "nothing was sent")."""
@@ -546,9 +548,10 @@ def test_a_signal_after_the_last_item_is_a_stop_the_reports_say(tmp_path, moment
            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent),
                                           os.environ.get("PYTHONPATH", "")])}
     done = conformance_run("--api", "po", "--profile", "smoke", "--seed", "5",
-                           "--report-dir", str(tmp_path), env=env)
+                           "--report-dir", str(tmp_path), *workers, env=env)
     output = done.stdout + done.stderr
     assert done.returncode == 3, output[-3000:]
+    assert (tmp_path / "written.json").is_file()
     assert "Traceback" not in output and "KeyboardInterrupt" not in output
     document = summary_of(tmp_path)
     assert document["stopped"] == ("interrupted once every item had run, while the reports were"
