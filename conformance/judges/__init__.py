@@ -257,8 +257,8 @@ def apply(name: str, ctx: Context) -> Judgement:
         return Judgement(Status.INCONCLUSIVE, f"suite error: judge {name!r} raised "
                          f"{type(error).__name__}: {error}\n{trace}", suite_error=True)
     unjudged = ctx.answer.unjudged(opened)
-    if unjudged is not None:
-        result = NotApplicable(unjudged)
+    if unjudged is not None:  # a judgement the suite could not make: never a clean pass
+        return Judgement(Status.INCONCLUSIVE, f"not judged: {unjudged}")
     if isinstance(result, NotApplicable):
         return Judgement(Status.SKIPPED, f"not judged: {result.reason}")
     if result is None:
