@@ -293,14 +293,14 @@ def screen_lines(document: dict) -> list[str]:
         label = "STOPPED" if error == document.get("stopped") else "SUITE ERROR"
         lines.append(f"  {label:17} {first}{where}")
     requests = document.get("requests") or {}
-    if requests.get("not_sent_for_a_budget"):
+    if requests.get("refused_by_a_budget"):
         budgets = [f"--max-requests {requests['max_requests']}"] if requests.get(
             "max_requests") is not None else []
         budgets += [f"[{p}] max_requests {n}"
                     for p, n in (requests.get("max_requests_per_product") or {}).items()]
-        lines.append(f"  {'BUDGET':17} {requests['sent']} request(s) sent,"
-                     f" {requests['not_sent_for_a_budget']} kept back ({', '.join(budgets)}):"
-                     " rules are judged on what was sent")
+        lines.append(f"  {'BUDGET':17} {requests['sent']} request(s) sent, then"
+                     f" {', '.join(budgets)} refused {requests['refused_by_a_budget']} (a"
+                     " scenario's later steps uncounted): rules are judged on what was sent")
     lines += terminal.lines(document)
     tally = document["counts"]["rules"]
     lines.append(

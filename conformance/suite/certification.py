@@ -283,7 +283,8 @@ class Certification:
 
     def request_figures(self) -> dict | None:
         """summary.json `requests`: what the run sent to the target (token requests aside) and
-        what its budgets kept back, from the run's ledger (every xdist worker's counted)."""
+        the requests a budget refused (a scenario stops at its first: its later steps are not
+        counted), from the run's ledger (every xdist worker's counted)."""
         products = list(self.run.target.products.values())
         if not products or self.run.limits.dry_run:
             return None
@@ -292,7 +293,7 @@ class Certification:
             sent, refused = ledger.used(), ledger.refused()
         except OSError:  # the shared file is gone: no figures rather than wrong ones
             return None
-        return {"sent": sent, "not_sent_for_a_budget": refused,
+        return {"sent": sent, "refused_by_a_budget": refused,
                 "max_requests": self.run.limits.max_requests,
                 "max_requests_per_product": {name: product.transport.file_max
                                              for name, product in self.run.target.products.items()

@@ -316,10 +316,11 @@ def test_the_budget_is_never_exceeded_and_the_rest_is_not_tested(tmp_path, hosti
     assert budget and all(r["status"] == "untested" for r in budget)
     assert "Traceback" not in done.stdout + done.stderr
     # said even where no rule lost its evidence: what was sent, what the budget kept back
-    kept_back = document["requests"]["not_sent_for_a_budget"]
+    kept_back = document["requests"]["refused_by_a_budget"]
     assert document["requests"]["sent"] == 4 and kept_back > 0
-    assert (f"  BUDGET            4 request(s) sent, {kept_back} kept back (--max-requests 4):"
-            " rules are judged on what was sent") in done.stdout.splitlines()
+    assert (f"  BUDGET            4 request(s) sent, then --max-requests 4 refused {kept_back}"
+            " (a scenario's later steps uncounted): rules are judged on what was sent"
+            ) in done.stdout.splitlines()
 
 
 def test_rules_the_budget_left_out_are_not_tested_and_the_verdict_counts_them(tmp_path):
