@@ -76,12 +76,12 @@ _MOCK = pytest.StashKey[object]()
 def _as_pytest_option(message: str) -> str:
     """A usage error in the words of the pytest entry point: `--api foo: ...` names
     `--conformance-api`, the option this user typed."""
+    import re
+
     from conformance.suite.options import RUN_OPTIONS
 
-    for name, _ in RUN_OPTIONS:
-        if message.startswith((f"--{name} ", f"--{name}:")):
-            return f"--conformance-{message[2:]}"
-    return message
+    names = "|".join(re.escape(name) for name, _ in RUN_OPTIONS)
+    return re.sub(rf"(?<![\w-])--({names})(?![\w-])", r"--conformance-\1", message)
 
 
 def _check_options_first(option) -> None:
@@ -145,7 +145,8 @@ def pytest_configure(config: pytest.Config) -> None:
         report_dir = Path(option.conformance_report_dir).absolute()
         option.conformance_report_dir = str(report_dir)
         option.xmlpath = option.xmlpath or str(report_dir / "junit.xml")
-        if getattr(option, "htmlpath", "unset") is None:
+        if getattr(option, "htmlpath", "unset") is None and not option.conformance_dry_run:
+            # a dry run's page would only say "still tests running": its plan is dry-run.txt
             option.htmlpath = str(report_dir / "report.html")
             option.self_contained_html = True
     try:

@@ -362,6 +362,7 @@ def test_a_dry_run_writes_no_verdict_and_leaves_reports_latest_alone(tmp_path):
     runs = [d for d in (tmp_path / "reports").iterdir() if d.name != "latest"]
     assert [d.name for d in runs if (d / "summary.json").exists()] == []
     assert all((d / "dry-run.txt").is_file() for d in runs)
+    assert not any((d / "report.html").exists() for d in runs)  # it said "tests still running"
     junits = [d / "junit.xml" for d in runs if (d / "junit.xml").exists()]
     assert junits  # pytest writes one; every test in it is a skip, not a pass
     for junit in junits:
