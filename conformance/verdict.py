@@ -176,7 +176,8 @@ def _first_sent(outcomes: list[Outcome]) -> str:
     return times[0] if times else "an unknown time"
 
 
-def settle_answers(outcomes: Iterable[Outcome]) -> tuple[list[Outcome], dict[str, str]]:
+def settle_answers(outcomes: Iterable[Outcome], answered_before: Mapping[str, int] | None = None,
+                   ) -> tuple[list[Outcome], dict[str, str]]:
     """The outcomes with unanswered requests settled, and the products that stopped answering.
 
     The "every request gets one of the documented answers" rule fails a request left without an
@@ -186,6 +187,8 @@ def settle_answers(outcomes: Iterable[Outcome]) -> tuple[list[Outcome], dict[str
     refused or stopped from some point on (or that answered nothing) is
     lost: returned as product -> "stopped answering at <UTC time>: N requests lost", and its
     unanswered requests become inconclusive (who dropped them cannot be told apart).
+    `answered_before`: per product, the pre-flight's requests it answered (they count as
+    answered: a product that answered the pre-flight stopped answering, it was not unreachable).
     """
     outcomes = list(outcomes)
     answer_rules = set(ANSWERED_RULE_OF_OPERATION.values())
@@ -196,7 +199,8 @@ def settle_answers(outcomes: Iterable[Outcome]) -> tuple[list[Outcome], dict[str
             mine.setdefault(product, []).append(outcome)
     lost: dict[str, str] = {}
     for product, answers in mine.items():
-        answered = sum(o.status == Status.PASSED for o in answers)
+        answered = sum(o.status == Status.PASSED for o in answers) + (
+            (answered_before or {}).get(product, 0))
         refused = [o for o in answers if _failure_of(o) == TransportFailure.REFUSED]
         unanswered = [o for o in answers if _failure_of(o) == TransportFailure.NO_ANSWER]
         # the transport stopped it: requests unanswered in a row (hung, reset, trickled)

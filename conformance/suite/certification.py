@@ -336,7 +336,10 @@ class Certification:
                             for p in self.run.target.products if p not in self.unreachable})
         # xdist delivers items in any order; sorted by source (stable), the evidence kept per
         # rule is a serial run's
-        outcomes, lost = settle_answers(sorted(self.outcomes, key=lambda o: o.source_id))
+        answered_before = {name: sum(e.status_code is not None for e in check.exchanges)
+                           for name, check in self.preflight.items()}
+        outcomes, lost = settle_answers(sorted(self.outcomes, key=lambda o: o.source_id),
+                                        answered_before)
         unreachable = {**self.unreachable, **lost}
         results = judge_rules(load_rules(), outcomes, not_run)
         if self.stopped:  # a rule nothing reached was not run: it "needs" nothing

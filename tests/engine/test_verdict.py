@@ -4,7 +4,14 @@ skips, transport never fails a rule, and a product that stops answering is incon
 import pytest
 
 from conformance.catalog import load_rules
-from conformance.outcomes import Exchange, Outcome, SourceKind, Status, TransportFailure
+from conformance.outcomes import (
+    STOPPED_ANSWERING,
+    Exchange,
+    Outcome,
+    SourceKind,
+    Status,
+    TransportFailure,
+)
 from conformance.verdict import (
     CONFORMANT,
     EXIT_UNTESTED,
@@ -161,6 +168,21 @@ def test_an_unanswered_request_of_a_product_that_answers_others_fails_the_answer
     results = judge_rules(RULES, [*all_passed(), *settled], {})
     assert status_of(results, "PO-EVERY-REQUEST-ANSWERED").status == "failed"
     assert fold_verdict(results, lost) == NON_CONFORMANT
+
+
+def test_a_product_that_answered_only_the_pre_flight_stopped_answering_it_was_reachable():
+    """Every item's request unanswered, the pre-flight's answered: "stopped answering after 1
+    answered requests", not "answered no request" (it was reached: second fresh review)."""
+    stopping = _answer(Status.FAILED, TransportFailure.NO_ANSWER, "2026-01-01T00:00:02.000Z")
+    stopping.exchanges[0].transport_error = (
+        f"no answer within 1 s (read timeout), also when sent once more; [po] {STOPPED_ANSWERING}"
+        " 3 (3 in a row): nothing more is sent to it")
+    outcomes = [_answer(Status.FAILED, TransportFailure.NO_ANSWER), stopping]
+    _, lost = settle_answers(outcomes)
+    assert lost["po"].startswith("answered no request")
+    _, lost = settle_answers(outcomes, {"po": 1})
+    assert lost == {"po": "stopped answering at 2026-01-01T00:00:01.000Z after 1 answered"
+                          " requests: 2 requests lost"}
 
 
 def test_a_product_refused_from_some_point_on_is_lost_and_the_run_inconclusive():
