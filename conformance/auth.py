@@ -8,10 +8,12 @@ no report ever needs a secret to reproduce a request.
 
 import base64
 import contextlib
+import locale
 import os
 import shlex
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -257,20 +259,33 @@ class OAuth2Scheme(_FetchedTokenScheme):
 
 
 def _run_alone(command: Sequence[str], timeout: float) -> subprocess.CompletedProcess:
-    """Run a token command in a process group of its own; past `timeout` the whole group is
-    killed (a script's children included, which `subprocess.run` would leave running)."""
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          start_new_session=hasattr(os, "killpg")) as process:
+    """Run a token command in a process group of its own, bounded by `timeout`.
+
+    Its output goes to temporary files, not pipes: the answer is what it wrote when it itself
+    exits, whatever its children do. A child left running (`sleep &`) or escaped into its own
+    session (`setsid`) may hold a pipe open for ever; nothing here waits on it. Past `timeout`
+    the command's process group is killed (a script's children included; Windows: the command
+    itself) and `subprocess.TimeoutExpired` raised."""
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(tempfile.TemporaryFile())
+        err = files.enter_context(tempfile.TemporaryFile())
+        process = subprocess.Popen(command, stdout=out, stderr=err,
+                                   start_new_session=hasattr(os, "killpg"))
         try:
-            stdout, stderr = process.communicate(timeout=timeout)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             if hasattr(os, "killpg"):
-                with contextlib.suppress(ProcessLookupError):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)
             else:  # Windows: the command itself
                 process.kill()
-            process.communicate()
+            process.wait()  # the command only: it was killed, so this returns at once
             raise
+        out.seek(0)
+        err.seek(0)
+        encoding = locale.getpreferredencoding(False)  # as `text=True` would decode
+        stdout = out.read().decode(encoding, errors="replace")
+        stderr = err.read().decode(encoding, errors="replace")
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
