@@ -65,6 +65,10 @@ class Scheme:
         plan, a failing source's message)."""
         return "no credentials"
 
+    def env_names(self) -> list[str]:
+        """The environment variables (names, never values) this scheme reads, in order."""
+        return []
+
 
 class BearerScheme(Scheme):
     kind = "bearer"
@@ -83,6 +87,9 @@ class BearerScheme(Scheme):
 
     def source(self) -> str:
         return f"bearer token from ${self.token_env}"
+
+    def env_names(self) -> list[str]:
+        return [self.token_env]
 
 
 class BasicScheme(Scheme):
@@ -105,6 +112,9 @@ class BasicScheme(Scheme):
     def source(self) -> str:
         return f"basic auth from ${self.username_env} and ${self.password_env}"
 
+    def env_names(self) -> list[str]:
+        return [self.username_env, self.password_env]
+
 
 class HeaderScheme(Scheme):
     """Credentials sent as named headers (API keys, userId/appId pairs...)."""
@@ -125,6 +135,9 @@ class HeaderScheme(Scheme):
 
     def source(self) -> str:
         return "headers " + ", ".join(f"{n} from ${v}" for n, v in self.header_envs.items())
+
+    def env_names(self) -> list[str]:
+        return list(self.header_envs.values())
 
 
 class _FetchedTokenScheme(Scheme):
@@ -257,6 +270,10 @@ class OAuth2Scheme(_FetchedTokenScheme):
         return (f"OAuth2 {grant} token from {self.token_url} (client ${self.client_id_env},"
                 f" ${self.client_secret_env})")
 
+    def env_names(self) -> list[str]:
+        names = [self.client_id_env, self.client_secret_env]
+        return names + [n for n in (self.username_env, self.password_env) if n]
+
 
 def _run_alone(command: Sequence[str], timeout: float) -> subprocess.CompletedProcess:
     """Run a token command in a process group of its own, bounded by `timeout`.
@@ -380,6 +397,11 @@ class CredentialsAuth(AuthBase):
         for scheme in self.schemes:
             merged.update(scheme.curl_headers())
         return merged
+
+    def env_names(self) -> list[str]:
+        """The environment variables every scheme reads (a token command's own reading of its
+        environment is the command's business, not known here)."""
+        return [name for scheme in self.schemes for name in scheme.env_names()]
 
     def source(self) -> str:
         """Every scheme's source, in the order they are applied."""

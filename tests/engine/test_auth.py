@@ -312,3 +312,27 @@ def test_none_and_no_privilege_send_no_credentials(serve, write_target, monkeypa
     assert "authorization" not in server.requests[0]["headers"]
     assert server.requests[1]["headers"]["authorization"] == "Bearer low-secret-8"
     assert smat.has_low_privilege and "low-secret-8" in smat.secret_values()
+
+
+@pytest.mark.parametrize("auth, names", [
+    ('[smat.auth]\ntype = "oauth2-client-credentials"\ntoken_url = "http://127.0.0.1:1/t"\n'
+     'client_id_env = "CID"\nclient_secret_env = "CSEC"\n', ["CID", "CSEC"]),
+    ('[smat.auth]\ntype = "oauth2-password"\ntoken_url = "http://127.0.0.1:1/t"\n'
+     'client_id_env = "CID"\nclient_secret_env = "CSEC"\nusername_env = "OU"\n'
+     'password_env = "OP"\n', ["CID", "CSEC", "OP", "OU"]),
+    ('[[smat.auth]]\ntype = "basic"\nusername_env = "BU"\npassword_env = "BP"\n'
+     '[[smat.auth]]\ntype = "header"\nheaders = { userId = "HU", appId = "HA" }\n'
+     '[smat.low_privilege_auth]\ntype = "bearer"\ntoken_env = "LOW"\n',
+     ["BP", "BU", "HA", "HU", "LOW"]),
+    ('[smat.auth]\ntype = "token-command"\ncommand = ["curl", "-s", "$URL"]\n', []),
+], ids=["oauth2-client-credentials", "oauth2-password", "basic-header-low", "token-command"])
+def test_credentials_from_names_exactly_the_variables_read(auth, names, write_target,
+                                                           monkeypatch):
+    """summary.json's credentials_from: every variable the auth reads, both privileges, and
+    nothing else (it was read out of the curl lines: ['CSEC', 'curl'] for client CID)."""
+    from conformance.summary import _credential_names
+
+    for name in ("CID", "CSEC", "OU", "OP", "BU", "BP", "HU", "HA", "LOW"):
+        monkeypatch.setenv(name, "value-of-" + name)
+    smat = load_product(write_target, "smat", "http://127.0.0.1:1", auth)
+    assert _credential_names(smat) == names
