@@ -8,10 +8,12 @@ no report ever needs a secret to reproduce a request.
 
 import base64
 import contextlib
+import locale
 import os
 import shlex
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -63,6 +65,10 @@ class Scheme:
         plan, a failing source's message)."""
         return "no credentials"
 
+    def env_names(self) -> list[str]:
+        """The environment variables (names, never values) this scheme reads, in order."""
+        return []
+
 
 class BearerScheme(Scheme):
     kind = "bearer"
@@ -81,6 +87,9 @@ class BearerScheme(Scheme):
 
     def source(self) -> str:
         return f"bearer token from ${self.token_env}"
+
+    def env_names(self) -> list[str]:
+        return [self.token_env]
 
 
 class BasicScheme(Scheme):
@@ -103,6 +112,9 @@ class BasicScheme(Scheme):
     def source(self) -> str:
         return f"basic auth from ${self.username_env} and ${self.password_env}"
 
+    def env_names(self) -> list[str]:
+        return [self.username_env, self.password_env]
+
 
 class HeaderScheme(Scheme):
     """Credentials sent as named headers (API keys, userId/appId pairs...)."""
@@ -123,6 +135,9 @@ class HeaderScheme(Scheme):
 
     def source(self) -> str:
         return "headers " + ", ".join(f"{n} from ${v}" for n, v in self.header_envs.items())
+
+    def env_names(self) -> list[str]:
+        return list(self.header_envs.values())
 
 
 class _FetchedTokenScheme(Scheme):
@@ -255,22 +270,39 @@ class OAuth2Scheme(_FetchedTokenScheme):
         return (f"OAuth2 {grant} token from {self.token_url} (client ${self.client_id_env},"
                 f" ${self.client_secret_env})")
 
+    def env_names(self) -> list[str]:
+        names = [self.client_id_env, self.client_secret_env]
+        return names + [n for n in (self.username_env, self.password_env) if n]
+
 
 def _run_alone(command: Sequence[str], timeout: float) -> subprocess.CompletedProcess:
-    """Run a token command in a process group of its own; past `timeout` the whole group is
-    killed (a script's children included, which `subprocess.run` would leave running)."""
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          start_new_session=hasattr(os, "killpg")) as process:
+    """Run a token command in a process group of its own, bounded by `timeout`.
+
+    Its output goes to temporary files, not pipes: the answer is what it wrote when it itself
+    exits, whatever its children do. A child left running (`sleep &`) or escaped into its own
+    session (`setsid`) may hold a pipe open for ever; nothing here waits on it. Past `timeout`
+    the command's process group is killed (a script's children included; Windows: the command
+    itself) and `subprocess.TimeoutExpired` raised."""
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(tempfile.TemporaryFile())
+        err = files.enter_context(tempfile.TemporaryFile())
+        process = subprocess.Popen(command, stdout=out, stderr=err,
+                                   start_new_session=hasattr(os, "killpg"))
         try:
-            stdout, stderr = process.communicate(timeout=timeout)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             if hasattr(os, "killpg"):
-                with contextlib.suppress(ProcessLookupError):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)
             else:  # Windows: the command itself
                 process.kill()
-            process.communicate()
+            process.wait()  # the command only: it was killed, so this returns at once
             raise
+        out.seek(0)
+        err.seek(0)
+        encoding = locale.getpreferredencoding(False)  # as `text=True` would decode
+        stdout = out.read().decode(encoding, errors="replace")
+        stderr = err.read().decode(encoding, errors="replace")
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
@@ -365,6 +397,11 @@ class CredentialsAuth(AuthBase):
         for scheme in self.schemes:
             merged.update(scheme.curl_headers())
         return merged
+
+    def env_names(self) -> list[str]:
+        """The environment variables every scheme reads (a token command's own reading of its
+        environment is the command's business, not known here)."""
+        return [name for scheme in self.schemes for name in scheme.env_names()]
 
     def source(self) -> str:
         """Every scheme's source, in the order they are applied."""

@@ -60,13 +60,7 @@ def contract_hashes() -> dict[str, dict[str, str]]:
 
 def _credential_names(product) -> list[str]:
     """Environment variable names (never values) the product's credentials come from."""
-    names = []
-    for auth in product.auths.values():
-        for value in auth.curl_headers().values():
-            names += [
-                w.strip('${}()"') for w in value.replace("$", " $").split() if w.startswith("$")
-            ]
-    return sorted({n for n in names if n and n.replace("_", "").isalnum()})
+    return sorted({name for auth in product.auths.values() for name in auth.env_names()})
 
 
 def _bounded(exchange: dict, full: bool) -> dict:

@@ -144,6 +144,20 @@ class NotSent(TransportError):
     failure = TransportFailure.BUDGET
 
 
+# http.client reads at most 100 header fields and 64 KiB a line (`_MAXHEADERS`, `_MAXLINE`);
+# past either it raises, and requests calls that a ConnectionError. The target did answer, the
+# same way each time: named so, of kind OTHER (not resent, not counted as unanswered).
+HEADERS_BEYOND_READING = (
+    "the answer's headers are beyond what the client reads (more than 100 header fields, or a"
+    " line over 64 KiB)")
+
+
+def _headers_beyond_reading(lowered: str) -> bool:
+    """http.client's "got more than 65536 bytes when reading header line" or "got more than
+    100 headers", in the text of the error that wraps it."""
+    return "got more than" in lowered and ("header line" in lowered or " headers" in lowered)
+
+
 def describe(error: BaseException, timeout: float | None = None) -> tuple[TransportFailure, str]:
     """(kind, one line saying why there is no answer and, where there is one, the fix)."""
     if isinstance(error, TransportError):
@@ -182,6 +196,8 @@ def describe(error: BaseException, timeout: float | None = None) -> tuple[Transp
             "the body does not decode as its Content-Encoding says (a broken gzip or deflate"
             " stream)")
     if isinstance(error, requests.exceptions.ConnectionError):
+        if _headers_beyond_reading(lowered):
+            return TransportFailure.OTHER, HEADERS_BEYOND_READING
         if "badstatusline" in lowered or "illegal status line" in lowered:
             return TransportFailure.NO_ANSWER, (
                 "the target answered with something that is not HTTP (no valid status line)")
@@ -902,6 +918,9 @@ class PolicyAdapter(BoundedAdapter):
                 if kind == TransportFailure.NO_ANSWER and not resent_unanswered:
                     resent_unanswered = True
                     continue
+                if message == HEADERS_BEYOND_READING:  # answered, beyond reading: as an answer
+                    self.transport.answered()
+                    raise
                 stop = self.transport.unanswered(number, message) or ""
                 if kind == TransportFailure.NO_ANSWER:
                     raise Unanswered(f"{message}, also when sent once more{stop}",

@@ -1,7 +1,9 @@
 """Every auth kind presents its credentials, and a 401 makes it fetch them again, once."""
 
 import base64
+import contextlib
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -230,6 +232,61 @@ def test_a_token_command_past_its_timeout_leaves_no_process_behind(tmp_path):
     assert not _alive(pid)
 
 
+def _leave_sleep_behind(tmp_path, *, own_session: bool, then: str) -> tuple[Path, Path]:
+    """A token-command script that starts `sleep 30` in the background (in its own session
+    when `own_session`, as `setsid sleep 30 &`) holding its stdout, then runs `then`."""
+    pid_file = tmp_path / "sleep.pid"
+    script = tmp_path / "tok.py"
+    script.write_text(
+        "import subprocess, sys, time\n"
+        f"p = subprocess.Popen(['sleep', '30'], start_new_session={own_session})\n"
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+        f"{then}\n")
+    return script, pid_file
+
+
+def _kill_leftover(pid_file: Path) -> None:
+    with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups: POSIX")
+@pytest.mark.parametrize("own_session", [False, True], ids=["sleep &", "setsid sleep &"])
+def test_a_token_command_that_leaves_a_child_behind_answers_when_it_exits(tmp_path,
+                                                                           own_session):
+    """The command printed its token and exited 0; a child still holding its stdout is not
+    waited for (the run waited for the timeout, or for the child: 43 s)."""
+    from conformance.auth import TokenCommandScheme
+
+    script, pid_file = _leave_sleep_behind(
+        tmp_path, own_session=own_session, then="print('mytoken'); sys.stdout.flush()")
+    scheme = TokenCommandScheme([sys.executable, str(script)], timeout=10)
+    try:
+        started = time.monotonic()
+        assert scheme.headers() == {"Authorization": "Bearer mytoken"}
+        assert time.monotonic() - started < 5
+    finally:
+        _kill_leftover(pid_file)
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups: POSIX")
+def test_a_token_command_whose_escaped_child_holds_its_output_is_bounded_by_the_timeout(
+        tmp_path):
+    """A child in its own session survives the group kill and holds the output open; the
+    timeout still bounds the run."""
+    from conformance.auth import CredentialError, TokenCommandScheme
+
+    script, pid_file = _leave_sleep_behind(tmp_path, own_session=True, then="time.sleep(60)")
+    scheme = TokenCommandScheme([sys.executable, str(script)], timeout=1.5)
+    try:
+        started = time.monotonic()
+        with pytest.raises(CredentialError, match=r"printed no token within 1\.5 s"):
+            scheme.obtain()
+        assert time.monotonic() - started < 1.5 + 2
+    finally:
+        _kill_leftover(pid_file)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -255,3 +312,27 @@ def test_none_and_no_privilege_send_no_credentials(serve, write_target, monkeypa
     assert "authorization" not in server.requests[0]["headers"]
     assert server.requests[1]["headers"]["authorization"] == "Bearer low-secret-8"
     assert smat.has_low_privilege and "low-secret-8" in smat.secret_values()
+
+
+@pytest.mark.parametrize("auth, names", [
+    ('[smat.auth]\ntype = "oauth2-client-credentials"\ntoken_url = "http://127.0.0.1:1/t"\n'
+     'client_id_env = "CID"\nclient_secret_env = "CSEC"\n', ["CID", "CSEC"]),
+    ('[smat.auth]\ntype = "oauth2-password"\ntoken_url = "http://127.0.0.1:1/t"\n'
+     'client_id_env = "CID"\nclient_secret_env = "CSEC"\nusername_env = "OU"\n'
+     'password_env = "OP"\n', ["CID", "CSEC", "OP", "OU"]),
+    ('[[smat.auth]]\ntype = "basic"\nusername_env = "BU"\npassword_env = "BP"\n'
+     '[[smat.auth]]\ntype = "header"\nheaders = { userId = "HU", appId = "HA" }\n'
+     '[smat.low_privilege_auth]\ntype = "bearer"\ntoken_env = "LOW"\n',
+     ["BP", "BU", "HA", "HU", "LOW"]),
+    ('[smat.auth]\ntype = "token-command"\ncommand = ["curl", "-s", "$URL"]\n', []),
+], ids=["oauth2-client-credentials", "oauth2-password", "basic-header-low", "token-command"])
+def test_credentials_from_names_exactly_the_variables_read(auth, names, write_target,
+                                                           monkeypatch):
+    """summary.json's credentials_from: every variable the auth reads, both privileges, and
+    nothing else (it was read out of the curl lines: ['CSEC', 'curl'] for client CID)."""
+    from conformance.summary import _credential_names
+
+    for name in ("CID", "CSEC", "OU", "OP", "BU", "BP", "HU", "HA", "LOW"):
+        monkeypatch.setenv(name, "value-of-" + name)
+    smat = load_product(write_target, "smat", "http://127.0.0.1:1", auth)
+    assert _credential_names(smat) == names

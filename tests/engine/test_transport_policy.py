@@ -1,6 +1,7 @@
 """The transport policy of every session, on a loopback target: pacing measured, the budget
 never exceeded, redirects not followed, Retry-After waited out to its bound, bounded bodies."""
 
+import contextlib
 import itertools
 import subprocess
 import sys
@@ -444,3 +445,63 @@ def test_an_answer_that_is_not_http_or_does_not_decode_is_named_so(answer, cause
             session.get(f"http://127.0.0.1:{listener.getsockname()[1]}/", timeout=5)
         thread.join(timeout=5)
     assert describe(raised.value, 5)[1] == cause
+
+
+def _answer_with(answer: bytes, connections: list | None = None):
+    """A loopback listener answering each connection with `answer` (raw bytes) until closed;
+    the connections it accepted are appended to `connections`."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def answer_all():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            if connections is not None:
+                connections.append(connection)
+            with connection, contextlib.suppress(OSError):  # the client may hang up first
+                connection.recv(65536)
+                connection.sendall(answer)
+
+    threading.Thread(target=answer_all, daemon=True).start()
+    return listener
+
+
+OVERSIZED_HEADERS = [
+    b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(300))
+    + b"Content-Length: 0\r\n\r\n",
+]
+
+
+@pytest.mark.parametrize("answer", OVERSIZED_HEADERS, ids=["200-kB-header-line", "300-headers"])
+def test_an_answer_with_headers_beyond_reading_is_named_so_and_not_resent(answer, write_target):
+    """http.client gives up past 100 header fields or a 64 KiB line, which requests calls a
+    ConnectionError: not "connection closed by the target", and not resent as unanswered."""
+    from requests import Session
+
+    from conformance.outcomes import TransportFailure
+    from conformance.transport import HEADERS_BEYOND_READING, BoundedAdapter, describe
+
+    connections: list = []
+    with _answer_with(answer, connections) as listener:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        session = Session()
+        session.mount("http://", BoundedAdapter())
+        with pytest.raises(Exception) as raised:
+            session.get(url + "/", timeout=5)
+        assert describe(raised.value, 5) == (TransportFailure.OTHER, HEADERS_BEYOND_READING)
+        assert "more than 100 header fields, or a line over 64 KiB" in HEADERS_BEYOND_READING
+
+        connections.clear()
+        po = po_target(write_target, url).products["po"]
+        response, record = send(po, "POST", "/service/v1/po/modify", json_body={})
+        assert response is None
+        assert (record.failure, record.transport_error) == ("other", HEADERS_BEYOND_READING)
+        assert len(connections) == 1  # sent once: a deterministic answer, not an unanswered one
+        assert po.transport.unanswered_in_row == 0
