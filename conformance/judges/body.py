@@ -69,8 +69,8 @@ def _refuse_constant(literal: str) -> Any:
 def read_json(content: bytes, cut: bool = False) -> Read:
     """The JSON value of a body (RFC 8259), or NOT_JSON and the reason it is not JSON.
     `cut`: the body went on past what was read; the part read is judged as far as it decides."""
-    if not content.strip():
-        return Read(NOT_JSON, "the body is empty")
+    if not content.strip():  # cut: white space as far as read, the value may follow (RFC 8259 §2)
+        return Read(NOT_JSON, "the body is empty", unfinished=cut)
     if content.startswith(UTF8_BOM):
         return Read(NOT_JSON, "the body starts with a UTF-8 byte-order mark (EF BB BF), which "
                               "a JSON sender must not add (RFC 8259 §8.1)")
@@ -118,8 +118,8 @@ def xml_encoding(content: bytes, charset: str | None) -> tuple[str, str, int]:
 def read_xml(content: bytes, charset: str | None = None, cut: bool = False) -> Read:
     """The root element of an XML body, or None and the reason it cannot be read.
     `cut`: the body went on past what was read; an error at the end of the text is the cut's."""
-    if not content.strip():
-        return Read(None, "the body is empty")
+    if not content.strip():  # cut: white space as far as read, the document may follow
+        return Read(None, "the body is empty", unfinished=cut)
     encoding, source, skip = xml_encoding(content, charset)
     try:
         codecs.lookup(encoding)

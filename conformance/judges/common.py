@@ -22,7 +22,7 @@ def json_media_type(ctx: Context) -> Failure | None:
     """A JSON body comes with a JSON media type, and a JSON media type carries RFC 8259 JSON
     (401/403 bodies may be anything)."""
     answer = ctx.answer
-    if answer.status in (401, 403) or not answer.content.strip():
+    if answer.status in (401, 403) or (not answer.content.strip() and not answer.cut):
         return None
     if is_json_media(answer.content_type):
         if answer.json_problem is None:

@@ -52,6 +52,20 @@ def test_a_valid_json_answer_cut_at_the_bound_is_not_judged_naming_the_bound():
     assert BOUND_NAMED in answer.brief() and "Unterminated" not in answer.brief()
 
 
+@pytest.mark.parametrize("media, content, sent, operation, product", [
+    ("application/json", b"{\"statusCode\": \"200\"}", POR_SENT, POR, "gep"),
+    ("application/xml", b"<PoServiceResponses/>", PO_SENT, PO, "po")])
+def test_a_valid_answer_after_a_mib_of_white_space_is_not_judged(media, content, sent, operation,
+                                                                  product):
+    """RFC 8259 §2 (and XML's prolog) allow white space before the value: a part read that is
+    white space only decides nothing (it failed eleven MUST rules as an empty body)."""
+    answer = Answer(200, media, _cut(b" " * (BODY_BOUND + 10) + content), cut=True)
+    judged = _judged(product, operation, answer, sent)
+    assert not [r for r, j in judged.items() if j.status is Status.FAILED], judged
+    assert any(j.status is Status.INCONCLUSIVE and BOUND_NAMED in j.message
+               for j in judged.values())
+
+
 @pytest.mark.parametrize("start", [b"<html><body>degraded</body></html>", b"xxxx"])
 def test_a_cut_body_whose_error_lies_before_the_cut_fails_saying_it_was_cut(start):
     body = (start * (BODY_BOUND // len(start) + 2))[:BODY_BOUND]
