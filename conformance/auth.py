@@ -321,8 +321,9 @@ class TokenCommandScheme(_FetchedTokenScheme):
         try:
             done = _run_alone(self.command, self.timeout)
         except subprocess.TimeoutExpired:
-            raise CredentialError(f"token command {shown} printed no token within"
-                                  f" {self.timeout:g} s", fix) from None
+            raise CredentialError(f"token command {shown} did not exit within"
+                                  f" {self.timeout:g} s (its token is read once it exits 0)",
+                                  fix) from None
         except OSError as error:
             raise CredentialError(f"token command {shown} could not be run"
                                   f" ({error.strerror or type(error).__name__})", fix) from None

@@ -257,7 +257,7 @@ def main(args: argparse.Namespace) -> int:
         # earlier run's reports (a baseline, say): bad input changes nothing
         earlier = args.report_dir and any(
             (Path(args.report_dir) / name).exists() for name in REPORT_FILES)
-        if args.report_dir and not earlier:
+        if args.report_dir and args.report_dir.strip() and not earlier:  # ' ': no folder
             _refused_reports(args, f"usage error: {error}", EXIT_USAGE,
                              "not run: the run was refused (usage error, see suite_errors)")
         raise
@@ -304,6 +304,8 @@ def _refused_reports(args: argparse.Namespace, cause: str, exit_code: int, reaso
     certification.suite_errors.append(cause)
     document: dict = {}
     try:
+        if stopped:  # every stopped run names what it wrote: here nothing
+            certification.written = written.write(run.report_dir / "written.json", run, [])
         certification.write_summary()
         document = {**(certification.summary or {}), "exit_code": exit_code}
         for rule in document.get("rules", []):
@@ -328,6 +330,7 @@ def _main(args: argparse.Namespace) -> int:
     stop_on_signals()
     _check_workers(args.workers)
     run_settings.refuse_empty(vars(args))
+    report_dir_existed = bool(args.report_dir) and Path(args.report_dir).exists()
     run_settings.check_options(  # a wrong option is refused before a mock starts
         api=args.api,
         waivers=args.waivers,
@@ -353,8 +356,11 @@ def _main(args: argparse.Namespace) -> int:
     try:
         return _start(args)
     except KeyboardInterrupt:  # options read, pytest not started: the documented stop
-        if args.dry_run:
-            raise  # a plan, not a run: no reports (cli: one line)
+        if args.dry_run:  # a plan, not a run: no reports (cli: one line), no folder it made
+            if args.report_dir and not report_dir_existed:
+                with contextlib.suppress(OSError):
+                    Path(args.report_dir).rmdir()
+            raise
         return _interrupted_before_the_run(args)
 
 

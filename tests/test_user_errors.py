@@ -143,3 +143,10 @@ def test_plain_pytest_refuses_a_mistake_with_its_usage_code_and_leaves_no_folder
         "ERROR: --conformance-api foo: unknown product — use gep, po and/or smat")
     assert "certifying the embedded mock" not in done.stdout  # refused before it starts
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_blank_report_dir_is_refused_and_no_folder_is_made(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--report-dir", " "]) == 2
+    assert "--report-dir ' ': empty" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # the refusal wrote no report into a folder ' '

@@ -604,6 +604,7 @@ def test_sigint_early_in_a_run_ends_the_documented_way(tmp_path, moment):
                 "pytest-loading": "interrupted while the run was starting, before its first item"}
     assert document["stopped"] == expected[moment]
     assert f"  STOPPED           {expected[moment]}" in stdout
+    assert (tmp_path / "written.json").is_file()  # what it wrote: every stopped run names it
     if moment == "mock-starting":  # the child the run started is stopped with it
         deadline = time.monotonic() + 10
         while Path(f"/proc/{mock_pid}").exists() and time.monotonic() < deadline:
