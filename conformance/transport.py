@@ -565,7 +565,8 @@ class ProductTransport:
         that stops the product, what to add to its message (naming the stop)."""
         if self._stops_in_a_row("limited_in_row", STOP_AFTER_RATE_LIMITED, lambda: RateLimited(
                 f"{NOT_SENT}[{self.product}] rate limited {STOP_AFTER_RATE_LIMITED} requests in a"
-                f" row, the last request {number} ({message}): nothing more was sent to it")):
+                f" row past --retry-after-max, the last request {number}: nothing more was sent"
+                " to it")):
             return (f"; [{self.product}] rate limited {STOP_AFTER_RATE_LIMITED} requests in a"
                     " row: nothing more is sent to it")
         return ""

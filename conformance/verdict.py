@@ -22,6 +22,7 @@ from conformance.catalog import ANSWERED_RULE_OF_OPERATION, PRODUCT_OF_OPERATION
 from conformance.outcomes import STOPPED_ANSWERING, Outcome, Status, TransportFailure
 
 CONFORMANT, NON_CONFORMANT, INCONCLUSIVE = "conformant", "non-conformant", "inconclusive"
+REASON_CHARS = 400  # an inconclusive rule's reason: one line of its distinct causes
 EXIT_CODES = {CONFORMANT: 0, NON_CONFORMANT: 1, INCONCLUSIVE: 3}
 # --require-all: a conformant run with MUST rules not tested exits with this code
 EXIT_UNTESTED = 6  # not 4 or 5: pytest uses them (usage error, no tests) for plain pytest runs
@@ -82,7 +83,11 @@ def judge_rule(rule: Rule, outcomes: list[Outcome], not_run: Mapping[str, str]) 
         return RuleResult(rule, status, sources=sources, failures=failures)
     if Status.INCONCLUSIVE in statuses:
         inconclusive = [o for o in outcomes if o.status == Status.INCONCLUSIVE]
-        reason = "; ".join(dict.fromkeys(o.message for o in inconclusive if o.message))
+        causes = list(dict.fromkeys(o.message for o in inconclusive if o.message))
+        reason = "; ".join(causes)
+        if len(reason) > REASON_CHARS:  # one line: the first causes, the rest counted
+            shown = "; ".join(causes[:1])[:REASON_CHARS]
+            reason = f"{shown}; and {len(causes) - 1} other cause(s) (summary.json outcomes)"
         return RuleResult(rule, "inconclusive", reason or "no answer", sources)
     if any(o.status == Status.PASSED and (o.breaking or rule.about_answers) for o in outcomes):
         return RuleResult(rule, "passed", sources=sources)

@@ -92,7 +92,7 @@ def test_ctrl_c_while_the_embedded_mock_starts_ends_the_documented_way(tmp_path,
     assert "  STOPPED           interrupted before the run started: nothing was sent" in out
     assert out.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE  (exit 3)")
     assert sorted(p.name for p in report_dir.iterdir()) == [
-        "junit.xml", "report.html", "summary.json"]
+        "junit.xml", "report.html", "summary.json", "written.json"]
     document = summary_of(report_dir)
     assert document["stopped"] == "interrupted before the run started: nothing was sent"
     assert document["seed"] == 7 and document["exit_code"] == 3

@@ -323,7 +323,8 @@ def test_a_product_rate_limiting_three_requests_in_a_row_is_stopped(serve, write
     assert errors[2].endswith("; [po] rate limited 3 requests in a row: nothing more is sent"
                               " to it"), errors[2]
     assert errors[3] == errors[4] and errors[3].startswith(
-        "not sent: [po] rate limited 3 requests in a row, the last request 6 (rate limited:")
+        "not sent: [po] rate limited 3 requests in a row past --retry-after-max, the last"
+        " request 6: nothing more was sent to it")
 
 
 def test_a_product_stopped_in_one_process_is_stopped_in_every_process(serve, write_target,

@@ -250,3 +250,16 @@ def test_a_product_the_transport_stopped_for_silence_is_lost_and_the_run_inconcl
     results = judge_rules(RULES, [*all_passed(), *settled], {})
     assert status_of(results, "PO-EVERY-REQUEST-ANSWERED").status == "inconclusive"
     assert fold_verdict(results, lost) == INCONCLUSIVE
+
+
+def test_an_inconclusive_rule_gives_one_line_however_many_causes():
+    """Distinct causes are joined, up to a line: a product stopped for rate limiting gave a
+    676-character reason (CI); the first cause stays whole, the others are counted."""
+    causes = [_answer(Status.INCONCLUSIVE, TransportFailure.OTHER) for _ in range(12)]
+    for n, item in enumerate(causes):
+        item.message = f"cause {n}: " + "x" * 80
+    result = status_of(judge_rules(RULES, [*all_passed(), *causes], {}),
+                       "PO-EVERY-REQUEST-ANSWERED")
+    assert result.status == "inconclusive" and "\n" not in result.reason
+    assert result.reason.startswith("cause 0: ") and len(result.reason) < 500
+    assert result.reason.endswith("; and 11 other cause(s) (summary.json outcomes)")

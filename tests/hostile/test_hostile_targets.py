@@ -600,10 +600,12 @@ def test_sigint_early_in_a_run_ends_the_documented_way(tmp_path, moment):
     assert process.returncode == 3, output[-3000:]
     assert stdout.rstrip().splitlines()[-1].startswith("verdict: INCONCLUSIVE  (exit 3)")
     document = summary_of(tmp_path)
-    expected = {"mock-starting": "interrupted before the run started: nothing was sent",
-                "pytest-loading": "interrupted while the run was starting, before its first item"}
-    assert document["stopped"] == expected[moment]
-    assert f"  STOPPED           {expected[moment]}" in stdout
+    before = "interrupted before the run started: nothing was sent"
+    starting = "interrupted while the run was starting, before its first item"
+    # right after the seed line pytest may not have started yet: either early stop, both true
+    expected = {"mock-starting": {before}, "pytest-loading": {before, starting}}
+    assert document["stopped"] in expected[moment]
+    assert f"  STOPPED           {document['stopped']}" in stdout
     assert (tmp_path / "written.json").is_file()  # what it wrote: every stopped run names it
     if moment == "mock-starting":  # the child the run started is stopped with it
         deadline = time.monotonic() + 10
