@@ -24,6 +24,7 @@ N = 1 is the serial run, without a pool. Under pytest-xdist each worker runs its
 items one by one (a worker sees its items one at a time) and pools its generated cases.
 """
 
+import contextlib
 import random
 import threading
 from collections import Counter, deque
@@ -59,6 +60,8 @@ class Sender:
         self._stopped = threading.Event()
         for product in run.target.products.values():
             product.environment()  # read on this (the main) thread, never in the pool
+        if self._pool is not None:
+            _import_before_threads()
 
     # ------------------------------------------------------------------ scenarios
     def start_scenarios(self, scenarios: Iterable) -> None:
@@ -154,6 +157,22 @@ def _settle(result: Future, send: Callable, *args) -> None:
         result.set_result(send(*args))
     except BaseException as error:  # the item re-raises it when it judges the case
         result.set_exception(error)
+
+
+def _import_before_threads() -> None:
+    """What a send thread would import on first use is imported here, on the main thread:
+    Hypothesis reads sys.modules while it generates, and an import in a send thread then
+    changed it under it ("dictionary changed size during iteration", a suite error in CI).
+    Seen importing in send threads: schemathesis' rate limiter (pyrate_limiter) and transports
+    (at a case's first call), and the codecs of the charsets answers name (encodings.*)."""
+    import encodings.aliases
+    import importlib
+
+    first_calls = ("pyrate_limiter", "schemathesis.transport.asgi", "schemathesis.transport.wsgi")
+    codecs = (f"encodings.{name}" for name in sorted(set(encodings.aliases.aliases.values())))
+    for module in (*first_calls, *codecs):
+        with contextlib.suppress(ImportError, LookupError):  # not on this platform
+            importlib.import_module(module)
 
 
 class CaseBatch:

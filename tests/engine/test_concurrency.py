@@ -16,7 +16,7 @@ from conformance import mock
 from conformance.contract_files import targets_dir
 from conformance.mock.app import create_app
 from conformance.mock.latency import Delayed
-from conformance.mock.server import serve_in_thread
+from conformance.mock.server import serve_in_thread, start_in_thread
 from conformance.scenarios import load_scenarios
 from conformance.scenarios.records import case_record_keys, groups, record_keys
 from conformance.suite.concurrency import Sender
@@ -179,3 +179,26 @@ def test_xdist_workers_write_the_summary_of_a_serial_run(tmp_path):
     serial, xdist = (summary_of(tmp_path / name) for name in runs)
     assert serial["counts"]["outcomes"]["passed"] > 1000
     assert comparable(serial) == comparable(xdist)
+
+
+def test_send_threads_import_nothing(tmp_path):
+    """An import in a send thread changed sys.modules while Hypothesis read it (RuntimeError,
+    "dictionary changed size during iteration", a suite error in CI): what the threads would
+    import on first use is imported on the main thread first (`_import_before_threads`)."""
+    log = tmp_path / "imports.txt"
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys, threading\n"
+        "class Spy:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if threading.current_thread().name.startswith('conformance-send'):\n"
+        f"            open({str(log)!r}, 'a').write(name + '\\n')\n"
+        "sys.meta_path.insert(0, Spy())\n")
+    env = {**os.environ, **mock.DEMO_CREDENTIALS,
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    with start_in_thread() as running:
+        process = _run("--base-url", running.base_url, "--api", "gep", "--profile", "smoke",
+                       "--concurrency", "4", "--seed", "3", "--report-dir", str(tmp_path / "r"),
+                       env=env)
+        output, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, output[-3000:]
+    assert not log.exists(), log.read_text()[:2000]
