@@ -181,7 +181,7 @@ def test_xdist_workers_write_the_summary_of_a_serial_run(tmp_path):
     assert comparable(serial) == comparable(xdist)
 
 
-def test_send_threads_import_nothing(tmp_path):
+def test_send_threads_import_none_of_ours_or_schemathesis_transports(tmp_path):
     """An import in a send thread changed sys.modules while Hypothesis read it (RuntimeError,
     "dictionary changed size during iteration", a suite error in CI): what the threads would
     import on first use is imported on the main thread first (`_import_before_threads`)."""
@@ -201,4 +201,8 @@ def test_send_threads_import_nothing(tmp_path):
                        env=env)
         output, _ = process.communicate(timeout=300)
     assert process.returncode == 0, output[-3000:]
-    assert not log.exists(), log.read_text()[:2000]
+    imported = log.read_text().split() if log.exists() else []
+    # schemathesis' rate limiter (and what it imports) is left to it: imported first, generated
+    # cases stopped overlapping in the pool
+    assert [m for m in imported if m.startswith(("schemathesis", "encodings", "conformance"))
+            ] == [], imported[:40]
