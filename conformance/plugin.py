@@ -280,11 +280,12 @@ def pytest_keyboard_interrupt(excinfo) -> None:
     certification = config.pluginmanager.get_plugin("conformance-certification")
     if certification is not None:
         certification.interrupted = True
-    if _RUN is not None and not _is_worker(config):  # workers the signal did not reach stop too
-        for product in _RUN.target.products.values():
-            with contextlib.suppress(OSError):  # the shared file already gone: nothing to tell
-                product.transport.ledger.interrupt(STOP.signal_name or "SIGINT")
-            break  # one ledger for the run
+    from conformance.transport import run_ledger
+
+    ledger = run_ledger(_RUN.target.products.values()) if _RUN is not None else None
+    if ledger is not None and not _is_worker(config):  # workers the signal did not reach too
+        with contextlib.suppress(OSError):  # the shared file already gone: nothing to tell
+            ledger.interrupt(STOP.signal_name or "SIGINT")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -267,12 +267,12 @@ def screen_lines(document: dict) -> list[str]:
             if first:
                 lines.append(f"  {'':17} {first[:200]}")
     setup_problem = any(c.get("problems") for c in (document.get("preflight") or {}).values())
-    if setup_problem and not touched:  # nothing was certified: the pre-flight line says why
+    nothing_certified = setup_problem and not touched  # the pre-flight line says why
+    if nothing_certified:
         lines.append(f"  {'skipped':17} {len(rules)} rule(s): nothing was certified"
                      " (summary.json lists them)")
-    for status, label in ((UNTESTED, "NOT TESTED"), ("skipped", "skipped")):
-        if setup_problem and not touched:
-            break
+    for status, label in () if nothing_certified else ((UNTESTED, "NOT TESTED"),
+                                                       ("skipped", "skipped")):
         by_reason: dict[str, list[str]] = {}
         for rule in (r for r in rules if r["status"] == status):
             by_reason.setdefault(rule.get("reason", ""), []).append(rule["id"])

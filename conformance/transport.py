@@ -546,8 +546,7 @@ class ProductTransport:
             setattr(self, counter, count)
             if count < limit or self.stopped is not None:
                 return False
-            self.stopped = stop()
-            self._share_stop()
+            self._stop_once(stop)
             return True
 
     def unanswered(self, number: int, message: str) -> str | None:
@@ -579,26 +578,25 @@ class ProductTransport:
         """A Retry-After longer than the run waits (`--retry-after-max`): the product is not
         sent to any more, from this request on."""
         with self._lock:
-            if self.stopped is None:
-                self.stopped = RateLimited(
-                    f"rate limited (HTTP {status}): asked to wait {pause:.0f} s, more than"
-                    f" --retry-after-max {self.retry_after_max:g} s: no more requests sent to"
-                    f" [{self.product}] from request {number} on"
-                )
-                self._share_stop()
-            return RateLimited(self.stopped.message)
+            return RateLimited(self._stop_once(lambda: RateLimited(
+                f"rate limited (HTTP {status}): asked to wait {pause:.0f} s, more than"
+                f" --retry-after-max {self.retry_after_max:g} s: no more requests sent to"
+                f" [{self.product}] from request {number} on")).message)
 
     def credentials_refused(self, number: int) -> CredentialsRejected:
         with self._lock:
-            if self.stopped is None:
-                self.stopped = CredentialsRejected(
-                    f"credentials rejected from request {number} on (HTTP 401, also when sent"
-                    f" once more, fetched again where they are fetched, though they had worked):"
-                    f" nothing more was sent to [{self.product}]"
-                )
-                self._share_stop()
-            return CredentialsRejected(self.stopped.message)
+            return CredentialsRejected(self._stop_once(lambda: CredentialsRejected(
+                f"credentials rejected from request {number} on (HTTP 401, also when sent"
+                f" once more, fetched again where they are fetched, though they had worked):"
+                f" nothing more was sent to [{self.product}]")).message)
 
+    def _stop_once(self, stop: Callable[[], TransportError]) -> TransportError:
+        """Under the lock: the product's stop, `stop()` when it had none (shared with the run's
+        other processes); the first stop is the one in force."""
+        if self.stopped is None:
+            self.stopped = stop()
+            self._share_stop()
+        return self.stopped
 
     def _share_stop(self) -> None:
         """Tell the run's other processes (xdist workers) that the product is stopped (kept in
@@ -632,16 +630,18 @@ def configure_run(products, limits: RunLimits, ledger: RunLedger | None = None) 
         product.transport.configure(limits, ledger)
 
 
+def run_ledger(products) -> RunLedger | None:
+    """The run's ledger (`configure_run` gave every product the same one), None without
+    products."""
+    return next((product.transport.ledger for product in products), None)
+
+
 def share_ledger(products, path: Path) -> None:
     """Move the run's ledger (what the process sent so far included) into `path`, for the
     other processes of the run (`RunLedger(path)`)."""
-    products = list(products)
-    if not products:
-        return
-    ledger = products[0].transport.ledger  # configure_run gave every product the same one
-    ledger.share(path)
-    for product in products:
-        product.transport.ledger = ledger
+    ledger = run_ledger(products)
+    if ledger is not None:
+        ledger.share(path)
 
 
 # ------------------------------------------------------------------ the adapter and session

@@ -85,9 +85,9 @@ def judge_rule(rule: Rule, outcomes: list[Outcome], not_run: Mapping[str, str]) 
         inconclusive = [o for o in outcomes if o.status == Status.INCONCLUSIVE]
         causes = list(dict.fromkeys(o.message for o in inconclusive if o.message))
         reason = "; ".join(causes)
-        if len(reason) > REASON_CHARS:  # one line: the first causes, the rest counted
-            shown = "; ".join(causes[:1])[:REASON_CHARS]
-            reason = f"{shown}; and {len(causes) - 1} other cause(s) (summary.json outcomes)"
+        if len(reason) > REASON_CHARS:  # one line: the first cause, the others counted
+            reason = (f"{causes[0][:REASON_CHARS]}; and {len(causes) - 1} other cause(s)"
+                      " (summary.json outcomes)")
         return RuleResult(rule, "inconclusive", reason or "no answer", sources)
     if any(o.status == Status.PASSED and (o.breaking or rule.about_answers) for o in outcomes):
         return RuleResult(rule, "passed", sources=sources)

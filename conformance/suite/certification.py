@@ -24,7 +24,7 @@ from conformance.outcomes import Outcome, SourceKind, Status
 from conformance.report import junit, standalone, waivers
 from conformance.stopping import STOP
 from conformance.suite import written
-from conformance.transport import share_ledger
+from conformance.transport import run_ledger, share_ledger
 from conformance.verdict import (
     INCONCLUSIVE,
     NON_CONFORMANT,
@@ -285,10 +285,9 @@ class Certification:
         """summary.json `requests`: what the run sent to the target (token requests aside) and
         the requests a budget refused (a scenario stops at its first: its later steps are not
         counted), from the run's ledger (every xdist worker's counted)."""
-        products = list(self.run.target.products.values())
-        if not products or self.run.limits.dry_run:
+        ledger = run_ledger(self.run.target.products.values())
+        if ledger is None or self.run.limits.dry_run:
             return None
-        ledger = products[0].transport.ledger
         try:
             sent, refused = ledger.used(), ledger.refused()
         except OSError:  # the shared file is gone: no figures rather than wrong ones

@@ -18,6 +18,7 @@ import json
 import textwrap
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from conformance.records import (
     MARKER_FIELDS,
@@ -152,21 +153,31 @@ _TOUCHED = "      records touched"
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")  # the ones a write is recorded for
 
 
-def _plan_group(entry: dict) -> tuple[str, str | None, str]:
-    """(the group a planned request is listed under, the operation whose body it carries, and
-    whether it writes: "writes", "may write" or "none")."""
+class _Planned(NamedTuple):
+    """How the plan lists one planned request: its group, the operation whose body it carries
+    (None: no records), "writes", "may write" or "none", and the body read once."""
+
+    group: str
+    operation: str | None
+    kind: str
+    body: Any
+
+
+def _plan_group(entry: dict) -> _Planned:
     operation = operation_of(entry["method"], entry["url"])
     if operation is not None:
-        return operation, operation, "writes"
+        return _Planned(operation, operation, "writes", request_body(entry.get("body")))
     if entry.get("source") == "pre-flight":
-        return "pre-flight", None, "none"
+        return _Planned("pre-flight", None, "none", None)
     route = route_of(entry["url"])
     if route is None:
-        return "other (a path outside the documented routes)", None, "none"
+        return _Planned("other (a path outside the documented routes)", None, "none", None)
+    group = f"{route}'s path, other methods"
+    body = request_body(entry.get("body"))
     unsafe = entry["method"].upper() in UNSAFE_METHODS  # RFC 9110 §9.2.1: the rest are safe
-    if unsafe and request_body(entry.get("body")) is not None:
-        return f"{route}'s path, other methods", route, "may write"
-    return f"{route}'s path, other methods", None, "none"
+    if unsafe and body is not None:
+        return _Planned(group, route, "may write", body)
+    return _Planned(group, None, "none", None)
 
 
 _MAY_WRITE = ("      {n} may write: a {methods} with the operation's body writes only if the"
@@ -183,13 +194,15 @@ def plan_lines(planned: list[dict], max_requests: int | None = None,
     they touch (one per line; `screen_plan` shortens the list on screen); then the total a real
     run with the same budgets sends (`--max-requests`, a target file's `max_requests` per
     product) and what the budgets leave out, not sent and so not tested."""
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[tuple[dict, _Planned]]] = defaultdict(list)
     for entry in planned:
-        groups[(entry["product"], _plan_group(entry)[0])].append(entry)
+        listed = _plan_group(entry)
+        groups[(entry["product"], listed.group)].append((entry, listed))
     lines = ["", "conformance: dry run — nothing was sent. The run would send:",
              *(credentials or [])]
-    for (product, group), entries in sorted(groups.items()):
-        kinds = Counter(_plan_group(e)[2] for e in entries)
+    for (product, group), pairs in sorted(groups.items()):
+        entries = [entry for entry, _ in pairs]
+        kinds = Counter(listed.kind for _, listed in pairs)
         writes = ", each writes when accepted" if kinds["writes"] else (
             "" if kinds["may write"] else ", writes nothing")
         lines.append(f"  [{product}] {group}: {len(entries)} request(s){writes}")
@@ -198,8 +211,8 @@ def plan_lines(planned: list[dict], max_requests: int | None = None,
             lines.append("      methods: " + ", ".join(f"{m} ({n})" for m, n in
                                                         sorted(methods.items())))
         if kinds["may write"]:
-            unsafe = sorted({e["method"].upper() for e in entries
-                             if _plan_group(e)[2] == "may write"})
+            unsafe = sorted({e["method"].upper() for e, listed in pairs
+                             if listed.kind == "may write"})
             lines += textwrap.wrap(_MAY_WRITE.format(n=kinds["may write"],
                                                      methods="/".join(unsafe)),
                                    100, subsequent_indent=" " * 8)
@@ -218,8 +231,8 @@ def plan_lines(planned: list[dict], max_requests: int | None = None,
                                                        for e in entries})))
         elif preflight:
             lines.append(f"      pre-flight: {preflight}")
-        touched = Counter(r for e in entries if (operation := _plan_group(e)[1])
-                          for r in records_of(operation, request_body(e.get("body")), e["url"]))
+        touched = Counter(r for e, listed in pairs if listed.operation
+                          for r in records_of(listed.operation, listed.body, e["url"]))
         if touched:
             accepted = ", if the target takes the method" if kinds["may write"] else ""
             lines.append(f"{_TOUCHED} ({len(touched)}{accepted}):")

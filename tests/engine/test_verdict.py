@@ -173,11 +173,8 @@ def test_an_unanswered_request_of_a_product_that_answers_others_fails_the_answer
 def test_a_product_that_answered_only_the_pre_flight_stopped_answering_it_was_reachable():
     """Every item's request unanswered, the pre-flight's answered: "stopped answering after 1
     answered requests", not "answered no request" (it was reached: second fresh review)."""
-    stopping = _answer(Status.FAILED, TransportFailure.NO_ANSWER, "2026-01-01T00:00:02.000Z")
-    stopping.exchanges[0].transport_error = (
-        f"no answer within 1 s (read timeout), also when sent once more; [po] {STOPPED_ANSWERING}"
-        " 3 (3 in a row): nothing more is sent to it")
-    outcomes = [_answer(Status.FAILED, TransportFailure.NO_ANSWER), stopping]
+    outcomes = [_answer(Status.FAILED, TransportFailure.NO_ANSWER),
+                _stopping("2026-01-01T00:00:02.000Z")]
     _, lost = settle_answers(outcomes)
     assert lost["po"].startswith("answered no request")
     _, lost = settle_answers(outcomes, {"po": 1})
@@ -191,13 +188,27 @@ def test_a_product_refused_from_some_point_on_is_lost_and_the_run_inconclusive()
         _answer(Status.INCONCLUSIVE, TransportFailure.REFUSED, "2026-01-01T00:00:03.600Z"),
         _answer(Status.INCONCLUSIVE, TransportFailure.REFUSED, "2026-01-01T00:00:04.000Z"),
     ]
+    _assert_lost(outcomes, "stopped answering at 2026-01-01T00:00:03.600Z after 5 answered"
+                           " requests: 3 requests lost")
+
+
+def _assert_lost(outcomes: list[Outcome], cause: str) -> None:
+    """PO is lost with `cause`: no answer rule failed, it is inconclusive, and so is the run."""
     settled, lost = settle_answers(outcomes)
-    assert lost == {"po": "stopped answering at 2026-01-01T00:00:03.600Z after 5 answered"
-                          " requests: 3 requests lost"}
+    assert lost == {"po": cause}
     assert Status.FAILED not in {o.status for o in settled}
     results = judge_rules(RULES, [*all_passed(), *settled], {})
     assert status_of(results, "PO-EVERY-REQUEST-ANSWERED").status == "inconclusive"
     assert fold_verdict(results, lost) == INCONCLUSIVE
+
+
+def _stopping(at: str) -> Outcome:
+    """The unanswered request whose message says the transport stopped the product."""
+    stopping = _answer(Status.FAILED, TransportFailure.NO_ANSWER, at)
+    stopping.exchanges[0].transport_error = (
+        f"no answer within 1 s (read timeout), also when sent once more; [po] {STOPPED_ANSWERING}"
+        " 9 (3 in a row): nothing more is sent to it")
+    return stopping
 
 
 @pytest.mark.parametrize("outcomes", [[], [outcome("POR-MESSAGES", Status.SKIPPED)]])
@@ -236,20 +247,11 @@ def test_an_input_rules_answer_check_is_not_its_breaking_side():
 def test_a_product_the_transport_stopped_for_silence_is_lost_and_the_run_inconclusive():
     """Hung, reset or trickled from some point on: requests unanswered in a row stop the
     product (the message of the one that stops it says so); lost, not the answer rule failed."""
-    stopping = _answer(Status.FAILED, TransportFailure.NO_ANSWER, "2026-01-01T00:00:03.500Z")
-    stopping.exchanges[0].transport_error = (
-        "no answer within 1 s (read timeout), also when sent once more; [po] stopped answering"
-        " at request 9 (3 in a row): nothing more is sent to it")
     outcomes = [_answer(Status.PASSED)] * 5 + [
         _answer(Status.FAILED, TransportFailure.NO_ANSWER, "2026-01-01T00:00:03.000Z"),
-        stopping]
-    settled, lost = settle_answers(outcomes)
-    assert lost == {"po": "stopped answering at 2026-01-01T00:00:03.000Z after 5 answered"
-                          " requests: 2 requests lost"}
-    assert Status.FAILED not in {o.status for o in settled}
-    results = judge_rules(RULES, [*all_passed(), *settled], {})
-    assert status_of(results, "PO-EVERY-REQUEST-ANSWERED").status == "inconclusive"
-    assert fold_verdict(results, lost) == INCONCLUSIVE
+        _stopping("2026-01-01T00:00:03.500Z")]
+    _assert_lost(outcomes, "stopped answering at 2026-01-01T00:00:03.000Z after 5 answered"
+                           " requests: 2 requests lost")
 
 
 def test_an_inconclusive_rule_gives_one_line_however_many_causes():
